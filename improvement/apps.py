@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImprovementConfig(AppConfig):
+    name = "improvement"
+    verbose_name = "Improvement plan"

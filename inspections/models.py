@@ -1,0 +1,213 @@
+"""What Ofsted said: local authorities, their inspections, grades and findings."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class LocalAuthority(models.Model):
+    """An English local authority whose children's services Ofsted inspects."""
+
+    name = models.CharField(max_length=100, help_text="Short name as in Ofsted titles.")
+    slug = models.SlugField(max_length=100, unique=True)
+    code = models.CharField(
+        "LA code", max_length=3, blank=True, help_text="Three-digit DfE local authority code."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="authority_name_unique",
+                violation_error_message="A local authority with this name already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grade(models.TextChoices):
+    """Ofsted's four-point scale, best first."""
+
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class JudgementArea(models.TextChoices):
+    """The areas ILACS grades.
+
+    2018-22 inspections graded children in care and care leavers together; from
+    2023 they are graded apart. Overall effectiveness is graded until April 2026.
+    """
+
+    OVERALL = "overall", "Overall effectiveness"
+    LEADERSHIP = (
+        "leadership",
+        "The impact of leaders on social work practice with children and families",
+    )
+    HELP_AND_PROTECTION = (
+        "help_and_protection",
+        "The experiences and progress of children who need help and protection",
+    )
+    IN_CARE_AND_CARE_LEAVERS = (
+        "in_care_and_care_leavers",
+        "The experiences and progress of children in care and care leavers",
+    )
+    IN_CARE = "in_care", "The experiences and progress of children in care"
+    CARE_LEAVERS = "care_leavers", "The experiences and progress of care leavers"
+
+
+class InspectionQuerySet(models.QuerySet):
+    def latest_first(self) -> "InspectionQuerySet":
+        return self.order_by("-start_date", "-pk")
+
+
+class Inspection(models.Model):
+    """One Ofsted inspection or visit of a local authority's children's services."""
+
+    class Kind(models.TextChoices):
+        STANDARD = "standard", "Standard inspection"
+        SHORT = "short", "Short inspection"
+        FOCUSED_VISIT = "focused_visit", "Focused visit"
+        MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
+        JTAI = "jtai", "Joint targeted area inspection"
+
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="inspections"
+    )
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    start_date = models.DateField(help_text="First day on site.")
+    end_date = models.DateField(null=True, blank=True, help_text="Last day on site.")
+    published_date = models.DateField(null=True, blank=True)
+    lead_inspector = models.CharField(max_length=100, blank=True)
+    source_url = models.URLField("source URL", max_length=500, blank=True)
+    summary = models.TextField(blank=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["authority__name", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "kind", "start_date"],
+                name="inspection_unique_per_start",
+                violation_error_message=(
+                    "This authority already has an inspection of this type starting that day."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="inspection_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority}: {self.get_kind_display()}, {self.start_date:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:inspections_inspection_change", args=[self.pk])
+
+
+class Judgement(models.Model):
+    """The grade Ofsted gave one area in one inspection."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
+    area = models.CharField(max_length=30, choices=JudgementArea.choices)
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+
+    class Meta:
+        ordering = ["inspection", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "area"],
+                name="judgement_one_per_area",
+                violation_error_message="This inspection already has a judgement for this area.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.get_grade_display()}"
+
+
+class ReportParagraph(models.Model):
+    """A numbered paragraph of an inspection report, kept verbatim as evidence."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="paragraphs")
+    number = models.PositiveSmallIntegerField()
+    section = models.CharField(max_length=200, blank=True, help_text="Heading it falls under.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "number"],
+                name="paragraph_number_unique",
+                violation_error_message="This report already has a paragraph with this number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Paragraph {self.number}"
+
+
+class Theme(models.Model):
+    """A subject findings are grouped by, so that recurring concerns show up."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="theme_name_unique",
+                violation_error_message="A theme with this name already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Recommendation(models.Model):
+    """A finding: one thing Ofsted said needs to improve, in the inspectors' words."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    order = models.PositiveSmallIntegerField(help_text="Position in the report's list.")
+    text = models.TextField(help_text="Verbatim, as the report prints it.")
+    judgement_area = models.CharField(max_length=30, choices=JudgementArea.choices, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    paragraphs = models.ManyToManyField(
+        ReportParagraph,
+        blank=True,
+        related_name="recommendations",
+        help_text="Report paragraphs that evidence this finding.",
+    )
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        ordering = ["inspection", "order"]
+        verbose_name = "finding"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "order"],
+                name="recommendation_order_unique",
+                violation_error_message="This inspection already has a finding at this position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        return f"{self.inspection.start_date:%Y} #{self.order}: {short}"
