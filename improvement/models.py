@@ -1,9 +1,12 @@
 """What the council does about it: actions, their progress and evidence."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from inspections.models import Recommendation
@@ -40,9 +43,7 @@ class ActionQuerySet(models.QuerySet):
     def open(self) -> "ActionQuerySet":
         return self.exclude(status=Status.COMPLETE)
 
-    def overdue(self, today=None) -> "ActionQuerySet":
-        from django.utils import timezone
-
+    def overdue(self, today: date | None = None) -> "ActionQuerySet":
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
 
@@ -104,6 +105,14 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status != Status.COMPLETE
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
 
 class ProgressUpdate(models.Model):
     """One recorded step in an action's progress. Append-only: never edited or deleted."""
@@ -130,18 +139,17 @@ class ProgressUpdate(models.Model):
                 name="update_has_note",
                 violation_error_message="A progress update needs a note.",
             ),
+            models.CheckConstraint(
+                condition=~Q(due_date_reason="")
+                | Q(due_date_before__isnull=True, due_date_after__isnull=True)
+                | Q(due_date_before=F("due_date_after")),
+                name="update_due_date_move_has_reason",
+                violation_error_message="Give a reason for moving the due date.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.get_status_after_display()} ({self.created_at:%d %b %Y})"
-
-    @property
-    def due_date_changed(self) -> bool:
-        return self.due_date_before != self.due_date_after
-
-    def clean(self) -> None:
-        if self.due_date_changed and not self.due_date_reason.strip():
-            raise ValidationError({"due_date_reason": "Give a reason for moving the due date."})
 
     def save(self, *args, **kwargs) -> None:
         # loaddata bypasses save(), so fixtures still load.
@@ -151,6 +159,14 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Progress updates cannot be deleted.")
+
+    def clean(self) -> None:
+        if self.due_date_changed and not self.due_date_reason.strip():
+            raise ValidationError({"due_date_reason": "Give a reason for moving the due date."})
+
+    @property
+    def due_date_changed(self) -> bool:
+        return self.due_date_before != self.due_date_after
 
 
 class Evidence(models.Model):

@@ -1,0 +1,123 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Action, Evidence, ProgressUpdate, Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_members=Count("members"))
+
+    @admin.display(description="Members", ordering="_members")
+    def member_count(self, obj: Team) -> int:
+        return obj._members
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    """Shows an action's history; updates are written in the app and never edited here."""
+
+    model = ProgressUpdate
+    extra = 0
+    fields = ["created_at", "author", "status_before", "status_after", "note", "due_date_after"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["title", "kind", "file", "url", "added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Added through the evidence page so that the uploader and time are recorded.
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "owner", "team", "status", "priority", "due_date", "overdue"]
+    list_filter = ["status", "priority", "team", "findings__inspection__authority"]
+    search_fields = ["title", "description", "findings__text", "owner__username"]
+    autocomplete_fields = ["findings", "owner", "team"]
+    list_select_related = ["owner", "team"]
+    date_hierarchy = "due_date"
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProgressUpdateInline, EvidenceInline]
+    fieldsets = [
+        (None, {"fields": ["title", "description", "findings", "success_measure"]}),
+        ("Ownership", {"fields": ["owner", "team", "partner_agency", "priority"]}),
+        (
+            "Dates and status",
+            {
+                "fields": [
+                    "status",
+                    "start_date",
+                    "original_due_date",
+                    "due_date",
+                    "completed_date",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(boolean=True, description="Overdue")
+    def overdue(self, obj: Action) -> bool:
+        return obj.is_overdue
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """Read-only: updates are written through the record-progress page and never changed."""
+
+    list_display = ["action", "author", "created_at", "status_before", "status_after"]
+    list_filter = ["status_after", "action__team"]
+    search_fields = ["note", "action__title", "author__username"]
+    list_select_related = ["action", "author"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "action", "kind", "added_by", "added_at"]
+    list_filter = ["kind", "action__team"]
+    search_fields = ["title", "description", "action__title"]
+    autocomplete_fields = ["action"]
+    list_select_related = ["action", "added_by"]
+    date_hierarchy = "added_at"
+    readonly_fields = ["added_by", "added_at"]
+
+    def save_model(self, request, obj: Evidence, form, change: bool) -> None:
+        if not change:
+            obj.added_by = request.user
+            obj.added_at = timezone.now()
+        super().save_model(request, obj, form, change)
