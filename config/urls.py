@@ -7,4 +7,5 @@ admin.site.site_title = "Improvement plan admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("improvement.urls")),
 ]

@@ -54,16 +54,16 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "owner", "team", "status", "priority", "due_date", "overdue"]
-    list_filter = ["status", "priority", "team", "findings__inspection__authority"]
+    list_display = ["title", "authority", "owner", "team", "status", "due_date", "overdue", "rag"]
+    list_filter = ["status", "priority", "authority", "team"]
     search_fields = ["title", "description", "findings__text", "owner__username"]
-    autocomplete_fields = ["findings", "owner", "team"]
-    list_select_related = ["owner", "team"]
+    autocomplete_fields = ["authority", "findings", "owner", "team"]
+    list_select_related = ["authority", "owner", "team"]
     date_hierarchy = "due_date"
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ProgressUpdateInline, EvidenceInline]
     fieldsets = [
-        (None, {"fields": ["title", "description", "findings", "success_measure"]}),
+        (None, {"fields": ["authority", "title", "description", "findings", "success_measure"]}),
         ("Ownership", {"fields": ["owner", "team", "partner_agency", "priority"]}),
         (
             "Dates and status",
@@ -79,7 +79,12 @@ class ActionAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        ("RAG override", {"fields": ["rag_override", "rag_override_reason"]}),
     ]
+
+    @admin.display(description="RAG")
+    def rag(self, obj: Action) -> str:
+        return obj.get_rag_display()
 
     @admin.display(boolean=True, description="Overdue")
     def overdue(self, obj: Action) -> bool:
@@ -109,12 +114,12 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "action", "kind", "added_by", "added_at"]
-    list_filter = ["kind", "action__team"]
+    list_filter = ["kind", "action__authority", "action__team"]
     search_fields = ["title", "description", "action__title"]
     autocomplete_fields = ["action"]
     list_select_related = ["action", "added_by"]
     date_hierarchy = "added_at"
-    readonly_fields = ["added_by", "added_at"]
+    readonly_fields = ["added_by", "added_at", "accepted_by", "accepted_at"]
 
     def save_model(self, request, obj: Evidence, form, change: bool) -> None:
         if not change:

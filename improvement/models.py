@@ -6,10 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inspections.models import Recommendation
+from inspections.models import LocalAuthority, Recommendation
+
+from .uploads import validate_evidence_file
 
 
 class Status(models.TextChoices):
@@ -17,6 +20,85 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     BLOCKED = "blocked", "Blocked"
     COMPLETE = "complete", "Complete"
+
+
+class Role(models.TextChoices):
+    """The Django groups that decide what a person may do (made by a migration)."""
+
+    LEADER = "Leaders"
+    MANAGER = "Managers"
+    VIEWER = "Viewers"
+
+
+class RAG(models.TextChoices):
+    """Red, amber, green, and blue for done. See Action.computed_rag for the rule."""
+
+    BLUE = "blue", "Blue: complete"
+    RED = "red", "Red: blocked or overdue"
+    AMBER = "amber", "Amber: behind schedule"
+    GREEN = "green", "Green: on track"
+
+
+def has_role(user, role: Role) -> bool:
+    """True if the user is in the role's group. Cached per request on the user object."""
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
+    return role.value in user._role_names
+
+
+def is_admin(user) -> bool:
+    return user.is_active and user.is_superuser
+
+
+def authorities_visible_to(user) -> models.QuerySet[LocalAuthority]:
+    """The authorities whose plans the user may see: those they work for, if they hold a role."""
+    if is_admin(user):
+        return LocalAuthority.objects.all()
+    if not any(has_role(user, role) for role in Role):
+        return LocalAuthority.objects.none()
+    return LocalAuthority.objects.filter(members=user)
+
+
+def findings_visible_to(user) -> models.QuerySet[Recommendation]:
+    return Recommendation.objects.filter(inspection__authority__in=authorities_visible_to(user))
+
+
+class FindingStatus(models.TextChoices):
+    """A finding's status, rolled up from its actions (see rollup_status)."""
+
+    NO_ACTIONS = "no_actions", "No actions yet"
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    BLOCKED = "blocked", "Blocked"
+    COMPLETE = "complete", "Complete"
+
+
+def rollup_status(statuses: list[str]) -> str:
+    """One status for a finding from its actions' statuses.
+
+    No actions: nothing is being done about it. All complete: complete. Any
+    blocked: blocked (a leader must know). Any started or done: in progress.
+    """
+    if not statuses:
+        return FindingStatus.NO_ACTIONS
+    if all(s == Status.COMPLETE for s in statuses):
+        return FindingStatus.COMPLETE
+    if Status.BLOCKED in statuses:
+        return FindingStatus.BLOCKED
+    if any(s in (Status.IN_PROGRESS, Status.COMPLETE) for s in statuses):
+        return FindingStatus.IN_PROGRESS
+    return FindingStatus.NOT_STARTED
+
+
+# Worst first: a finding is as red as its reddest action.
+RAG_ORDER = ["red", "amber", "green", "blue"]
+
+
+def worst_rag(rags: list[str]) -> str:
+    """The worst RAG of a finding's actions; red when it has no actions at all."""
+    if not rags:
+        return "red"
+    return min(rags, key=RAG_ORDER.index)
 
 
 class Team(models.Model):
@@ -40,12 +122,35 @@ class Team(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ActionQuerySet":
+        """Actions of the authorities the user works for; admins see every authority."""
+        if is_admin(user):
+            return self
+        return self.filter(authority__in=authorities_visible_to(user))
+
+    def updatable_by(self, user) -> "ActionQuerySet":
+        """Leaders update any action of their authorities; managers theirs or their team's."""
+        if is_admin(user):
+            return self
+        visible = self.visible_to(user)
+        if has_role(user, Role.LEADER):
+            return visible
+        if has_role(user, Role.MANAGER):
+            return visible.filter(Q(owner=user) | Q(team__members=user)).distinct()
+        return self.none()
+
     def open(self) -> "ActionQuerySet":
         return self.exclude(status=Status.COMPLETE)
 
     def overdue(self, today: date | None = None) -> "ActionQuerySet":
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
+
+
+# The RAG rule's thresholds (see Action.computed_rag).
+AMBER_SCHEDULE_MARGIN = 0.25
+STALE_AFTER_DAYS = 30
+DUE_SOON_DAYS = 30
 
 
 class Action(models.Model):
@@ -56,6 +161,10 @@ class Action(models.Model):
         MEDIUM = "medium", "Medium"
         LOW = "low", "Low"
 
+    # The plan belongs to one council; its findings come from that council's inspections.
+    authority = models.ForeignKey(
+        "inspections.LocalAuthority", on_delete=models.PROTECT, related_name="actions"
+    )
     findings = models.ManyToManyField(Recommendation, related_name="actions")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -81,6 +190,19 @@ class Action(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     completed_date = models.DateField(null=True, blank=True)
     success_measure = models.TextField(blank=True, help_text="How we will know it worked.")
+    rag_override = models.CharField(
+        "RAG override",
+        max_length=10,
+        choices=RAG.choices,
+        blank=True,
+        help_text="Set by a leader when the computed RAG does not tell the whole story.",
+    )
+    rag_override_reason = models.TextField("reason for the RAG override", blank=True)
+    # Bumped on every save, so that a form opened on an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    last_update_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When progress was last recorded."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[findings])
@@ -100,10 +222,59 @@ class Action(models.Model):
                 name="action_open_has_no_completed_date",
                 violation_error_message="Only a complete action can have a completed date.",
             ),
+            models.CheckConstraint(
+                condition=Q(rag_override="") | ~Q(rag_override_reason=""),
+                name="action_rag_override_has_reason",
+                violation_error_message="Give a reason for overriding the RAG rating.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("improvement:action_detail", args=[self.pk])
+
+    @property
+    def rag(self) -> str:
+        """The RAG shown everywhere: a leader's override if set, else the computed one."""
+        return self.rag_override or self.computed_rag()
+
+    def get_rag_display(self) -> str:
+        return RAG(self.rag).label
+
+    def computed_rag(self, today: date | None = None) -> str:
+        """The RAG rule, in one place (documented in the README).
+
+        - blue: complete;
+        - red: blocked, or open past its current due date;
+        - amber: behind schedule. Either the share of the time from start to due date
+          that has gone is well ahead of progress (more than a quarter ahead, counting
+          "not started" as no progress and "in progress" as half way), or nothing was
+          recorded in the last 30 days while it is due within 30 days;
+        - green: otherwise.
+        """
+        today = today or timezone.localdate()
+        if self.status == Status.COMPLETE:
+            return RAG.BLUE
+        if self.status == Status.BLOCKED or (self.due_date and self.due_date < today):
+            return RAG.RED
+        if self.due_date:
+            if self.start_date and self.start_date < self.due_date:
+                elapsed = (today - self.start_date).days / (self.due_date - self.start_date).days
+                progress = 0.5 if self.status == Status.IN_PROGRESS else 0.0
+                if elapsed - progress > AMBER_SCHEDULE_MARGIN:
+                    return RAG.AMBER
+            last = timezone.localdate(self.last_update_at) if self.last_update_at else None
+            stale = last is None or (today - last).days > STALE_AFTER_DAYS
+            if stale and (self.due_date - today).days <= DUE_SOON_DAYS:
+                return RAG.AMBER
+        return RAG.GREEN
 
     @property
     def is_overdue(self) -> bool:
@@ -112,6 +283,15 @@ class Action(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+    def can_update(self, user) -> bool:
+        return Action.objects.updatable_by(user).filter(pk=self.pk).exists()
+
+    def can_lead(self, user) -> bool:
+        """Leaders of this action's authority may accept evidence and override the RAG."""
+        if is_admin(user):
+            return True
+        return has_role(user, Role.LEADER) and self.authority.members.filter(pk=user.pk).exists()
 
 
 class ProgressUpdate(models.Model):
@@ -183,13 +363,27 @@ class Evidence(models.Model):
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True, max_length=300)
+    file = models.FileField(
+        upload_to="evidence/%Y/%m/",
+        blank=True,
+        max_length=300,
+        validators=[validate_evidence_file],
+    )
     url = models.URLField("link", max_length=500, blank=True)
     description = models.TextField(blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added"
     )
     added_at = models.DateTimeField(db_index=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_accepted",
+        help_text="The leader who accepted this as evidence the action worked.",
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -200,6 +394,12 @@ class Evidence(models.Model):
                 condition=~Q(file="") | ~Q(url=""),
                 name="evidence_has_file_or_link",
                 violation_error_message="Evidence needs a file or a link.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_by__isnull=True, accepted_at__isnull=True)
+                | Q(accepted_by__isnull=False, accepted_at__isnull=False),
+                name="evidence_acceptance_complete",
+                violation_error_message="Acceptance needs both who accepted and when.",
             ),
         ]
 

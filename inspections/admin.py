@@ -10,6 +10,7 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "inspection_count"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_inspections=Count("inspections"))

@@ -1,5 +1,6 @@
 """What Ofsted said: local authorities, their inspections, grades and findings."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,6 +14,12 @@ class LocalAuthority(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     code = models.CharField(
         "LA code", max_length=3, blank=True, help_text="Three-digit DfE local authority code."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="authorities",
+        help_text="People who work on this authority's improvement plan and may see it.",
     )
 
     class Meta:

@@ -68,9 +68,11 @@ def make_team(name: str = "Children in care", members=()) -> Team:
 
 
 def make_action(findings=(), **fields) -> Action:
+    findings = list(findings) or [make_recommendation()]
     fields.setdefault("title", "Audit contingency plans")
+    fields.setdefault("authority", findings[0].inspection.authority)
     action = Action.objects.create(**fields)
-    action.findings.set(findings or [make_recommendation()])
+    action.findings.set(findings)
     return action
 
 

@@ -1,0 +1,196 @@
+"""Filters for the findings table and the actions list. State lives in the query string."""
+
+import datetime as dt
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from inspections.models import Inspection, JudgementArea, LocalAuthority, Theme
+
+from .models import (
+    RAG,
+    Action,
+    FindingStatus,
+    Status,
+    authorities_visible_to,
+    rollup_status,
+    worst_rag,
+)
+
+YES_NO = [("yes", "Yes")]
+
+
+def _authorities(request):
+    if request is None:
+        return LocalAuthority.objects.none()
+    return authorities_visible_to(request.user)
+
+
+def _inspections(request):
+    if request is None:
+        return Inspection.objects.none()
+    return (
+        Inspection.objects.filter(authority__in=authorities_visible_to(request.user))
+        .select_related("authority")
+        .order_by("authority__name", "-start_date")
+    )
+
+
+def _owners(request):
+    if request is None:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(owned_actions__authority__in=authorities_visible_to(request.user))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", _owners)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = lambda u: u.get_full_name() or u.username
+        return field
+
+
+def _authority_filter(field_name: str):
+    return django_filters.ModelChoiceFilter(
+        label="Local authority", queryset=_authorities, to_field_name="slug", field_name=field_name
+    )
+
+
+def _inspection_filter(field_name: str):
+    return django_filters.ModelChoiceFilter(
+        label="Inspection", queryset=_inspections, field_name=field_name, distinct=True
+    )
+
+
+def _theme_filter(field_name: str):
+    return django_filters.ModelChoiceFilter(
+        label="Theme",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        field_name=field_name,
+        distinct=True,
+    )
+
+
+def _area_filter(field_name: str):
+    return django_filters.ChoiceFilter(
+        label="Judgement area", choices=JudgementArea.choices, field_name=field_name, distinct=True
+    )
+
+
+def _overdue_filter():
+    return django_filters.ChoiceFilter(
+        label="Overdue only", choices=YES_NO, method="filter_overdue", empty_label="All"
+    )
+
+
+class FindingFilter(django_filters.FilterSet):
+    """Ofsted findings, filtered by what they are and by the state of their actions."""
+
+    authority = _authority_filter("inspection__authority")
+    inspection = _inspection_filter("inspection")
+    theme = _theme_filter("themes")
+    judgement_area = _area_filter("judgement_area")
+    owner = OwnerChoiceFilter(label="Owner", field_name="actions__owner", distinct=True)
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=FindingStatus.choices, method="filter_status"
+    )
+    open = django_filters.ChoiceFilter(
+        label="Open findings only", choices=YES_NO, method="filter_open", empty_label="All"
+    )
+    rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_rag")
+    overdue = _overdue_filter()
+    q = django_filters.CharFilter(label="Search", method="search")
+
+    def filter_overdue(self, queryset, name, value):
+        if value != "yes":
+            return queryset
+        return queryset.filter(actions__in=Action.objects.overdue()).distinct()
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(actions__title__icontains=value)
+            | Q(themes__name__icontains=value)
+        ).distinct()
+
+    # Status and RAG are worked out in Python from the actions, as everywhere else.
+    def filter_status(self, queryset, name, value):
+        return self._keep(queryset, lambda f: finding_rollup(f)[0] == value)
+
+    def filter_open(self, queryset, name, value):
+        if value != "yes":
+            return queryset
+        return self._keep(queryset, lambda f: finding_rollup(f)[0] != FindingStatus.COMPLETE)
+
+    def filter_rag(self, queryset, name, value):
+        return self._keep(queryset, lambda f: finding_rollup(f)[1] == value)
+
+    @staticmethod
+    def _keep(queryset, wanted):
+        rows = queryset.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.only(*RAG_FIELDS))
+        )
+        return queryset.filter(pk__in=[f.pk for f in rows if wanted(f)])
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Improvement plan actions."""
+
+    authority = _authority_filter("authority")
+    inspection = _inspection_filter("findings__inspection")
+    theme = _theme_filter("findings__themes")
+    judgement_area = _area_filter("findings__judgement_area")
+    owner = OwnerChoiceFilter(label="Owner")
+    status = django_filters.ChoiceFilter(label="Status", choices=Status.choices)
+    rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_rag")
+    overdue = _overdue_filter()
+    due_within = django_filters.NumberFilter(
+        label="Due within (days)", method="filter_due_within", min_value=0
+    )
+    q = django_filters.CharFilter(label="Search", method="search")
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value == "yes" else queryset
+
+    def filter_due_within(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.open().filter(
+            due_date__gte=today, due_date__lte=today + dt.timedelta(days=int(value))
+        )
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(findings__text__icontains=value)
+        ).distinct()
+
+    def filter_rag(self, queryset, name, value):
+        rows = queryset.only(*RAG_FIELDS)
+        return queryset.filter(pk__in=[a.pk for a in rows if a.rag == value])
+
+
+# The fields Action.rag reads.
+RAG_FIELDS = ["status", "start_date", "due_date", "last_update_at", "rag_override"]
+
+
+def finding_rollup(finding) -> tuple[str, str]:
+    """(status, RAG) of a finding from its prefetched actions."""
+    actions = list(finding.actions.all())
+    return rollup_status([a.status for a in actions]), worst_rag([a.rag for a in actions])

@@ -1,0 +1,95 @@
+from django import forms
+
+from .models import RAG, Action, Evidence, Status
+from .uploads import validate_evidence_file
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProgressForm(forms.Form):
+    """Record progress on an action: new status, a note, maybe a new due date and evidence."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label="Status", choices=Status.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="What has happened since the last update?",
+        help_text="Say what was done, what it changed for children, and what comes next.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter a note about the progress made"},
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=DateInput,
+        help_text="Change this only if the due date has moved. The original date is kept.",
+        error_messages={"invalid": "Enter the due date as a real date"},
+    )
+    due_date_reason = forms.CharField(
+        label="Why has the due date moved?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence_title = forms.CharField(label="Evidence title", required=False, max_length=200)
+    evidence_kind = forms.ChoiceField(
+        label="Kind of evidence",
+        required=False,
+        choices=[("", "Choose a kind")] + list(Evidence.Kind.choices),
+    )
+    evidence_file = forms.FileField(
+        label="Upload a file",
+        required=False,
+        validators=[validate_evidence_file],
+        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image.",
+    )
+    evidence_url = forms.URLField(
+        label="Or give a link", required=False, assume_scheme="https", max_length=500
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        self.action = action
+        kwargs.setdefault(
+            "initial",
+            {"version": action.version, "status": action.status, "due_date": action.due_date},
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        moved = "due_date" in data and data["due_date"] != self.action.due_date
+        if moved and not data.get("due_date_reason", "").strip():
+            self.add_error("due_date_reason", "Enter why the due date has moved")
+        has_evidence = any(
+            data.get(k) for k in ("evidence_title", "evidence_file", "evidence_url")
+        ) or self.errors.get("evidence_file")
+        if has_evidence:
+            if not data.get("evidence_title"):
+                self.add_error("evidence_title", "Enter a title for the evidence")
+            if not data.get("evidence_kind"):
+                self.add_error("evidence_kind", "Choose what kind of evidence this is")
+            given = data.get("evidence_file") or data.get("evidence_url")
+            refused = "evidence_file" in self.errors or "evidence_url" in self.errors
+            if not given and not refused:
+                self.add_error("evidence_file", "Upload a file or give a link")
+            if data.get("evidence_file") and data.get("evidence_url"):
+                self.add_error("evidence_url", "Give a file or a link, not both")
+        return data
+
+
+class RagOverrideForm(forms.Form):
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        required=False,
+        choices=[("", "Use the computed rating")] + list(RAG.choices),
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rag") and not data.get("reason", "").strip():
+            self.add_error("reason", "Enter why you are overriding the RAG rating")
+        return data

@@ -1,0 +1,196 @@
+"""Workflows that touch several models at once, each in one transaction."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Action, Evidence, ProgressUpdate, Status
+from .uploads import safe_filename
+
+# Fields whose change another person should be told about before they save.
+WATCHED_FIELDS = ["status", "due_date", "owner", "team", "title", "rag_override"]
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    title: str
+    kind: str
+    file: UploadedFile | None = None
+    url: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+class ActionChanged(Exception):
+    """The action changed after the form was opened; nothing was saved."""
+
+    def __init__(
+        self, current: Action, changes: list[FieldChange], updates_since: list[ProgressUpdate]
+    ):
+        self.current = current
+        self.changes = changes
+        self.updates_since = updates_since
+        super().__init__("This action was changed by someone else after you opened the form.")
+
+
+def action_record_update(
+    *,
+    action: Action,
+    author,
+    expected_version: int,
+    status: str,
+    note: str,
+    due_date: dt.date | None,
+    due_date_reason: str = "",
+    evidence: NewEvidence | None = None,
+) -> ProgressUpdate:
+    """Write a progress update, the new status and due date, and any evidence: all or nothing.
+
+    Refuses with ActionChanged if the action is no longer at expected_version, so
+    two people editing one action never silently overwrite each other. The
+    original due date is set once, the first time a due date moves, and never again.
+    """
+    stored_files: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            current = Action.objects.select_for_update().get(pk=action.pk)
+            if current.version != expected_version:
+                raise _conflict(current, expected_version)
+            if not current.can_update(author):
+                raise PermissionDenied
+
+            now = timezone.now()
+            moved = due_date != current.due_date
+            update = ProgressUpdate(
+                action=current,
+                author=author,
+                created_at=now,
+                status_before=current.status,
+                status_after=status,
+                note=note,
+                due_date_before=current.due_date,
+                due_date_after=due_date,
+                due_date_reason=due_date_reason if moved else "",
+            )
+            update.full_clean()
+            update.save()
+
+            if current.original_due_date is None:
+                current.original_due_date = current.due_date
+            current.status = status
+            current.due_date = due_date
+            if status == Status.COMPLETE:
+                current.completed_date = current.completed_date or timezone.localdate(now)
+            else:
+                current.completed_date = None
+            current.last_update_at = now
+            current._change_reason = "Progress recorded"
+            current.save()
+
+            if evidence is not None:
+                record = _evidence_record(current, author, evidence, now)
+                if record.file:
+                    stored_files.append(record)
+                record.save()
+    except BaseException:
+        # Files are not transactional: remove what was written for a rolled-back update.
+        for record in stored_files:
+            record.file.delete(save=False)
+        raise
+    return update
+
+
+def evidence_add(*, action: Action, added_by, evidence: NewEvidence) -> Evidence:
+    """Add evidence to an action on its own, outside a progress update."""
+    if not action.can_update(added_by):
+        raise PermissionDenied
+    record = _evidence_record(action, added_by, evidence, timezone.now())
+    try:
+        record.save()
+    except BaseException:
+        if record.file:
+            record.file.delete(save=False)
+        raise
+    return record
+
+
+def _evidence_record(action: Action, added_by, evidence: NewEvidence, when) -> Evidence:
+    """A validated, unsaved Evidence row; its file (if any) is stored last of all."""
+    record = Evidence(
+        action=action,
+        title=evidence.title,
+        kind=evidence.kind,
+        url=evidence.url,
+        description=evidence.description,
+        added_by=added_by,
+        added_at=when,
+    )
+    if evidence.file is not None:
+        record.full_clean(exclude=["file", "url"])
+        record.file.save(safe_filename(evidence.file.name), evidence.file, save=False)
+    else:
+        record.full_clean()
+    return record
+
+
+def evidence_accept(*, evidence: Evidence, leader) -> Evidence:
+    evidence.accepted_by = leader
+    evidence.accepted_at = timezone.now()
+    evidence.save(update_fields=["accepted_by", "accepted_at"])
+    return evidence
+
+
+def action_override_rag(*, action: Action, leader, rag: str, reason: str) -> Action:
+    """A leader's override of the computed RAG; the reason is kept in the action's history."""
+    action.rag_override = rag
+    action.rag_override_reason = reason if rag else ""
+    action._change_reason = f"RAG override by {leader}: {reason}" if rag else "RAG override removed"
+    action.full_clean()
+    action.save()
+    return action
+
+
+def _conflict(current: Action, expected_version: int) -> ActionChanged:
+    """Say what changed between the version the person saw and now."""
+    seen = current.history.filter(version=expected_version).order_by("-history_date").first()
+    changes = []
+    updates_since: list[ProgressUpdate] = []
+    if seen is not None:
+        for name in WATCHED_FIELDS:
+            field = Action._meta.get_field(name)
+            before = getattr(seen, field.attname)
+            after = getattr(current, field.attname)
+            if before != after:
+                changes.append(
+                    FieldChange(
+                        str(field.verbose_name).capitalize(),
+                        _display(field, before),
+                        _display(field, after),
+                    )
+                )
+        updates_since = list(
+            current.updates.filter(created_at__gt=seen.history_date).select_related("author")
+        )
+    return ActionChanged(current, changes, updates_since)
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "(none)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return str(field.related_model.objects.filter(pk=value).first() or value)
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)

@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "improvement"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    re_path(r"^findings\.(?P<fmt>csv|xlsx)$", views.findings_export, name="findings_export"),
+    path("actions/", views.action_list, name="action_list"),
+    re_path(r"^actions\.(?P<fmt>csv|xlsx)$", views.actions_export, name="actions_export"),
+    path("my-actions/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/progress/", views.action_record_progress, name="action_progress"),
+    path("actions/<int:pk>/rag/", views.action_rag_override, name="action_rag"),
+    path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/accept/", views.evidence_accept_view, name="evidence_accept"),
+]

@@ -1,0 +1,94 @@
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from improvement.models import Status
+from tests.helpers import make_action, make_theme
+
+URL = reverse("improvement:action_list")
+
+
+@pytest.fixture
+def actions(action, owner, leader):
+    today = dt.date.today()
+    finding = action.findings.get()
+    finding.themes.add(make_theme("Contingency planning"))
+    late = make_action(
+        [finding], title="Late one", owner=leader, due_date=today - dt.timedelta(days=2)
+    )
+    soon = make_action(
+        [finding], title="Soon one", owner=owner, due_date=today + dt.timedelta(days=10)
+    )
+    done = make_action(
+        [finding],
+        title="Done one",
+        owner=owner,
+        status=Status.COMPLETE,
+        completed_date=today,
+        due_date=today + dt.timedelta(days=5),
+    )
+    return {"main": action, "late": late, "soon": soon, "done": done}
+
+
+def test_it_redirects_anonymous_to_sign_in(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+
+
+def test_an_outsider_sees_no_actions_of_another_authority(client, outsider, actions):
+    client.force_login(outsider)
+    assert client.get(URL).context["page"].paginator.count == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "titles"),
+    [
+        ({}, {"Audit contingency plans", "Late one", "Soon one", "Done one"}),
+        ({"overdue": "yes"}, {"Late one"}),
+        ({"due_within": "30"}, {"Soon one"}),
+        ({"status": "complete"}, {"Done one"}),
+        ({"rag": "red"}, {"Late one"}),
+        ({"rag": "blue"}, {"Done one"}),
+        ({"owner": "LEADER"}, {"Late one"}),
+        ({"q": "soon"}, {"Soon one"}),
+        (
+            {"theme": "contingency-planning"},
+            {"Audit contingency plans", "Late one", "Soon one", "Done one"},
+        ),
+        (
+            {"authority": "middlesbrough"},
+            {"Audit contingency plans", "Late one", "Soon one", "Done one"},
+        ),
+    ],
+)
+def test_action_filters(client, viewer, leader, actions, params, titles):
+    params = {k: (leader.pk if v == "LEADER" else v) for k, v in params.items()}
+    client.force_login(viewer)
+    response = client.get(URL, params)
+    assert {a.title for a in response.context["page"].object_list} == titles
+
+
+def test_filters_survive_in_the_query_string_for_bookmarks(client, viewer, actions):
+    client.force_login(viewer)
+    response = client.get(URL, {"status": "complete", "page": "1"})
+    assert response.context["querystring"] == "status=complete"
+    assert "actions.csv?status=complete" in response.content.decode()
+
+
+def test_actions_export_xlsx_applies_filters(client, viewer, actions):
+    client.force_login(viewer)
+    response = client.get(reverse("improvement:actions_export", args=["xlsx"]), {"overdue": "yes"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]][1] == "Late one"
+    assert sheet.max_row == 2
+
+
+def test_csv_cells_cannot_become_formulas(client, viewer, actions):
+    actions["late"].title = '=HYPERLINK("http://evil")'
+    actions["late"].save()
+    client.force_login(viewer)
+    body = client.get(reverse("improvement:actions_export", args=["csv"])).content.decode()
+    assert "'=HYPERLINK" in body
