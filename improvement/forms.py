@@ -5,7 +5,12 @@ from .uploads import validate_evidence_file
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; it needs ISO dates whatever the site's locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProgressForm(forms.Form):

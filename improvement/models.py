@@ -33,10 +33,10 @@ class Role(models.TextChoices):
 class RAG(models.TextChoices):
     """Red, amber, green, and blue for done. See Action.computed_rag for the rule."""
 
-    BLUE = "blue", "Blue: complete"
-    RED = "red", "Red: blocked or overdue"
-    AMBER = "amber", "Amber: behind schedule"
-    GREEN = "green", "Green: on track"
+    BLUE = "blue", "Blue"
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
 
 
 def has_role(user, role: Role) -> bool:

@@ -29,17 +29,18 @@ def field_kind(field) -> str:
 def govuk_widget(field):
     """The field's own widget, with GOV.UK classes and the hint/error ids to describe it."""
     widget = field.field.widget
-    css = next(
-        (c for cls, c in INPUT_CLASSES.items() if isinstance(widget, cls)), "govuk-input"
-    )
+    base = next((c for cls, c in INPUT_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
+    classes = [base]
     if field.errors:
-        css += f" {css}--error"
+        classes.append(f"{base}--error")
+    if isinstance(widget, forms.DateInput):
+        classes.append("govuk-input--width-10")
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}-hint")
     if field.errors:
         described.append(f"{field.auto_id}-error")
-    attrs = {"class": css}
+    attrs = {"class": " ".join(classes)}
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)

@@ -33,7 +33,7 @@ def test_it_lists_owned_actions_overdue_first_then_by_due_date(client, owner, ac
     assert list(response.context["actions"]) == [late, done_late, action, later]
     body = response.content.decode()
     assert "Overdue" in body
-    assert "Red: blocked or overdue" in body
+    assert "RAG: </span>Red" in body
 
 
 def test_a_team_member_sees_the_team_actions(client, teammate, action):

@@ -69,7 +69,7 @@ def test_computed_rag(fields, expected):
 def test_an_override_wins_over_the_computed_rating():
     action = _action(status=Status.BLOCKED, rag_override=RAG.AMBER, rag_override_reason="x")
     assert action.rag == RAG.AMBER
-    assert action.get_rag_display() == "Amber: behind schedule"
+    assert action.get_rag_display() == "Amber"
 
 
 def _url(action) -> str:
