@@ -34,9 +34,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # live_server needs real transactions; serialized_rollback puts back the
-            # roles made by a data migration, which the flush after each test removes.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +54,9 @@ def member(db):
         user = make_user(username, **fields)
         user.set_password(PASSWORD)
         user.save()
-        user.groups.add(Group.objects.get(name=role.value))
+        # get_or_create: live_server tests flush the tables after each test, taking
+        # the roles made by the data migration with them.
+        user.groups.add(Group.objects.get_or_create(name=role.value)[0])
         make_authority(authority_name).members.add(user)
         return user
 
