@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Max, Prefetch, Q, When
+from django.db.models import Case, Count, F, Max, Prefetch, Q, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -211,7 +211,12 @@ def _finding_rows(queryset):
             evidence_count=Count("actions__evidence", distinct=True),
             last_update=Max("actions__last_update_at"),
         )
-        .order_by("-inspection__start_date", "inspection__authority__name", "order")
+        .order_by(
+            F("inspection__start_date").desc(nulls_last=True),
+            "inspection__authority__name",
+            "inspection_id",
+            "order",
+        )
     )
 
 
@@ -316,7 +321,7 @@ def _recurring_themes(authority: LocalAuthority) -> list[dict]:
             recommendation__inspection__authority=authority
         )
         .select_related("theme", "recommendation__inspection")
-        .order_by("theme__name", "recommendation__inspection__start_date")
+        .order_by("theme__name", F("recommendation__inspection__start_date").asc(nulls_last=True))
     )
     by_theme: dict = {}
     for row in rows:
@@ -542,9 +547,7 @@ def actions_export(request: HttpRequest, fmt: str) -> HttpResponse:
         [
             a.authority.name,
             a.title,
-            "; ".join(
-                f"{f.inspection.start_date:%Y-%m} #{f.order}: {f.text}" for f in a.findings.all()
-            ),
+            "; ".join(f"{f} " for f in a.findings.all()).strip(),
             (a.owner.get_full_name() or a.owner.username) if a.owner else "",
             a.team.name if a.team else "",
             a.get_status_display(),

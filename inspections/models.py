@@ -72,7 +72,7 @@ class JudgementArea(models.TextChoices):
 
 class InspectionQuerySet(models.QuerySet):
     def latest_first(self) -> "InspectionQuerySet":
-        return self.order_by("-start_date", "-pk")
+        return self.order_by(F("start_date").desc(nulls_last=True), "-pk")
 
 
 class Inspection(models.Model):
@@ -89,7 +89,9 @@ class Inspection(models.Model):
         LocalAuthority, on_delete=models.PROTECT, related_name="inspections"
     )
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
-    start_date = models.DateField(help_text="First day on site.")
+    start_date = models.DateField(
+        null=True, blank=True, help_text="First day on site; empty when the source does not say."
+    )
     end_date = models.DateField(null=True, blank=True, help_text="Last day on site.")
     published_date = models.DateField(null=True, blank=True)
     lead_inspector = models.CharField(max_length=100, blank=True)
@@ -116,7 +118,8 @@ class Inspection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.authority}: {self.get_kind_display()}, {self.start_date:%B %Y}"
+        when = f"{self.start_date:%B %Y}" if self.start_date else "date not known"
+        return f"{self.authority}: {self.get_kind_display()}, {when}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:inspections_inspection_change", args=[self.pk])
@@ -217,4 +220,5 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
-        return f"{self.inspection.start_date:%Y} #{self.order}: {short}"
+        year = f"{self.inspection.start_date:%Y}" if self.inspection.start_date else "undated"
+        return f"{year} #{self.order}: {short}"

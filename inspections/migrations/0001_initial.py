@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('standard', 'Standard inspection'), ('short', 'Short inspection'), ('focused_visit', 'Focused visit'), ('monitoring_visit', 'Monitoring visit'), ('jtai', 'Joint targeted area inspection')], max_length=20, verbose_name='type')),
-                ('start_date', models.DateField(help_text='First day on site.')),
+                ('start_date', models.DateField(blank=True, help_text='First day on site; empty when the source does not say.', null=True)),
                 ('end_date', models.DateField(blank=True, help_text='Last day on site.', null=True)),
                 ('published_date', models.DateField(blank=True, null=True)),
                 ('lead_inspector', models.CharField(blank=True, max_length=100)),

@@ -6,8 +6,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_roles_migration_makes_three_groups_with_their_permissions():
     perms = {
-        g.name: set(g.permissions.values_list("codename", flat=True))
-        for g in Group.objects.all()
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
     }
     assert set(perms) == {"Leaders", "Managers", "Viewers"}
     assert "view_action" in perms["Viewers"]
