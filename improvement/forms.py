@@ -98,3 +98,49 @@ class RagOverrideForm(forms.Form):
         if data.get("rag") and not data.get("reason", "").strip():
             self.add_error("reason", "Enter why you are overriding the RAG rating")
         return data
+
+
+class ReportPeriodForm(forms.Form):
+    """Which authority and period a board report covers."""
+
+    authority = forms.ModelChoiceField(
+        label="Local authority",
+        queryset=None,
+        to_field_name="slug",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose a local authority you work for"},
+    )
+    start = forms.DateField(
+        label="From",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the first day of the period",
+            "invalid": "Enter the first day as a real date",
+        },
+    )
+    end = forms.DateField(
+        label="To",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the last day of the period",
+            "invalid": "Enter the last day as a real date",
+        },
+    )
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = authorities
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The last day must be on or after the first day")
+        return data
+
+
+class SaveReportForm(ReportPeriodForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={"required": "Enter a title for the board report"},
+    )

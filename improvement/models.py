@@ -405,3 +405,62 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class BoardReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BoardReportQuerySet":
+        return self.filter(authority__in=authorities_visible_to(user))
+
+
+class BoardReport(models.Model):
+    """A quarterly progress report as issued to the improvement board: frozen once saved.
+
+    `data` is the whole report (see improvement.reports.build_report), so a board
+    pack reads the same for ever, whatever happens to the plan afterwards.
+    """
+
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="board_reports"
+    )
+    title = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    data = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_reports"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    objects = BoardReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="board_report_period_order",
+                violation_error_message="The period cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError("A saved board report cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("improvement:report_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A saved board report cannot be deleted.")
+
+    def previous(self) -> "BoardReport | None":
+        """The report saved before this one for the same authority."""
+        return (
+            BoardReport.objects.filter(authority=self.authority, created_at__lt=self.created_at)
+            .order_by("-created_at", "-pk")
+            .first()
+        )

@@ -15,4 +15,9 @@ urlpatterns = [
     path("actions/<int:pk>/rag/", views.action_rag_override, name="action_rag"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/accept/", views.evidence_accept_view, name="evidence_accept"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/preview/", views.report_preview, name="report_preview"),
+    path("reports/save/", views.report_save, name="report_save"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    re_path(r"^reports/(?P<pk>\d+)\.(?P<fmt>xlsx)$", views.report_detail, name="report_xlsx"),
 ]

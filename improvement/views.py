@@ -15,17 +15,22 @@ from django.views.decorators.http import require_POST
 from inspections.models import LocalAuthority, Recommendation, ReportParagraph
 
 from .filters import RAG_FIELDS, ActionFilter, FindingFilter, finding_rollup
-from .forms import ProgressForm, RagOverrideForm
+from .forms import ProgressForm, RagOverrideForm, ReportPeriodForm, SaveReportForm
 from .models import (
     RAG,
     Action,
+    BoardReport,
     Evidence,
     FindingStatus,
     ProgressUpdate,
+    Role,
     Status,
     authorities_visible_to,
     findings_visible_to,
+    has_role,
+    is_admin,
 )
+from .reports import build_report, compare_reports
 from .services import (
     ActionChanged,
     NewEvidence,
@@ -563,3 +568,176 @@ def actions_export(request: HttpRequest, fmt: str) -> HttpResponse:
         for a in _action_rows(action_filter.qs)
     )
     return table_response("actions", ACTION_HEADERS, rows, fmt)
+
+
+# --- Board reports -------------------------------------------------------------
+
+
+def _last_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last full calendar quarter before today."""
+    first_of_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = first_of_quarter - dt.timedelta(days=1)
+    return dt.date(end.year, end.month - 2, 1), end
+
+
+def _can_save_reports(user, authority: LocalAuthority) -> bool:
+    return is_admin(user) or (
+        has_role(user, Role.LEADER) and authority.members.filter(pk=user.pk).exists()
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    authorities = authorities_visible_to(request.user)
+    start, end = _last_quarter(timezone.localdate())
+    first = authorities.first()
+    form = ReportPeriodForm(
+        initial={"authority": first.slug if first else None, "start": start, "end": end},
+        authorities=authorities,
+    )
+    reports = BoardReport.objects.visible_to(request.user).select_related("authority", "created_by")
+    return render(request, "improvement/report_list.html", {"form": form, "reports": reports})
+
+
+@login_required
+def report_preview(request: HttpRequest) -> HttpResponse:
+    authorities = authorities_visible_to(request.user)
+    form = ReportPeriodForm(request.GET, authorities=authorities)
+    if not form.is_valid():
+        reports = BoardReport.objects.visible_to(request.user).select_related(
+            "authority", "created_by"
+        )
+        return render(request, "improvement/report_list.html", {"form": form, "reports": reports})
+    authority = form.cleaned_data["authority"]
+    data = build_report(
+        authority=authority, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    )
+    if request.GET.get("format") == "xlsx":
+        return _report_xlsx(data, f"board-report-{authority.slug}-{data['end']}")
+    previous = BoardReport.objects.filter(authority=authority).first()
+    title = f"{authority.name} improvement plan: progress {_period_label(data)}"
+    return render(
+        request,
+        "improvement/report_detail.html",
+        {
+            "report": data,
+            "saved": None,
+            "title": title,
+            "can_save": _can_save_reports(request.user, authority),
+            "save_form": SaveReportForm(
+                initial={**form.cleaned_data, "authority": authority.slug, "title": title},
+                authorities=authorities,
+            ),
+            "previous": previous,
+            "changes": compare_reports(previous.data, data) if previous else None,
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_save(request: HttpRequest) -> HttpResponse:
+    form = SaveReportForm(request.POST, authorities=authorities_visible_to(request.user))
+    if not form.is_valid():
+        reports = BoardReport.objects.visible_to(request.user).select_related(
+            "authority", "created_by"
+        )
+        return render(request, "improvement/report_list.html", {"form": form, "reports": reports})
+    authority = form.cleaned_data["authority"]
+    if not _can_save_reports(request.user, authority):
+        raise PermissionDenied
+    report = BoardReport.objects.create(
+        authority=authority,
+        title=form.cleaned_data["title"],
+        period_start=form.cleaned_data["start"],
+        period_end=form.cleaned_data["end"],
+        data=build_report(
+            authority=authority, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        ),
+        created_by=request.user,
+        created_at=timezone.now(),
+    )
+    messages.success(request, "Board report saved. It will not change from now on.")
+    return redirect(report)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int, fmt: str = "") -> HttpResponse:
+    saved = get_object_or_404(
+        BoardReport.objects.visible_to(request.user).select_related("authority", "created_by"),
+        pk=pk,
+    )
+    if fmt == "xlsx":
+        return _report_xlsx(saved.data, f"board-report-{saved.authority.slug}-{saved.pk}")
+    previous = saved.previous()
+    return render(
+        request,
+        "improvement/report_detail.html",
+        {
+            "report": saved.data,
+            "saved": saved,
+            "title": saved.title,
+            "previous": previous,
+            "changes": compare_reports(previous.data, saved.data) if previous else None,
+        },
+    )
+
+
+def _period_label(data: dict) -> str:
+    start = dt.date.fromisoformat(data["start"])
+    end = dt.date.fromisoformat(data["end"])
+    return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+
+
+def _report_xlsx(data: dict, filename: str) -> HttpResponse:
+    headers = [
+        "Finding",
+        "Inspection",
+        "Finding status at start",
+        "Finding status at end",
+        "Action",
+        "Owner",
+        "Status at start",
+        "Status at end",
+        "RAG at end",
+        "Due at end",
+        "Overdue at end",
+        "Updates in period",
+        "Evidence added in period",
+        "Due date changes in period",
+    ]
+    rows = []
+    for finding in data["findings"]:
+        finding_cells = [
+            finding["text"],
+            finding["inspection"],
+            FindingStatus(finding["status_start"]).label,
+            FindingStatus(finding["status_end"]).label,
+        ]
+        if not finding["actions"]:
+            rows.append(finding_cells + ["(no actions)"] + [""] * 9)
+        for action in finding["actions"]:
+            rows.append(
+                finding_cells
+                + [
+                    action["title"],
+                    action["owner"],
+                    _status_label(action["start"]["status"]),
+                    _status_label(action["end"]["status"]),
+                    RAG(action["end"]["rag"]).label if action["end"]["rag"] else "",
+                    action["end"]["due_date"] or "",
+                    "Yes" if action["overdue_at_end"] else "No",
+                    "\n".join(f"{u['at']} {u['author']}: {u['note']}" for u in action["updates"]),
+                    "\n".join(e["title"] for e in action["evidence"]),
+                    "\n".join(
+                        f"{c['from']} to {c['to']}: {c['reason']}"
+                        for c in action["due_date_changes"]
+                    ),
+                ]
+            )
+    return table_response(filename, headers, rows, "xlsx")
+
+
+def _status_label(value: str) -> str:
+    return Status(value).label if value else "Not yet created"

@@ -38,3 +38,30 @@ def rag_colour(rag: str) -> str:
 @register.filter
 def grade_colour(grade: str) -> str:
     return GRADE_COLOURS.get(grade, "govuk-tag--grey")
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """The words for a stored status code (an action's or a finding's)."""
+    from improvement.models import FindingStatus
+
+    if not value:
+        return "Not yet created"
+    return FindingStatus(value).label if value in FindingStatus.values else value
+
+
+@register.filter
+def rag_label(value: str) -> str:
+    return value.capitalize() if value else "–"
+
+
+@register.filter
+def iso_date(value: str, fmt: str = "j M Y"):
+    """Format an ISO date string kept in a saved report."""
+    import datetime as dt
+
+    from django.utils.dateformat import format as date_format
+
+    if not value:
+        return ""
+    return date_format(dt.date.fromisoformat(value[:10]), fmt)

@@ -1,0 +1,256 @@
+"""The quarterly progress report for the improvement board.
+
+Everything is worked out from the append-only progress updates, so a report
+for a past period says what was true then. The report is a plain dict of
+JSON-safe values: saving it freezes it as a snapshot that never changes.
+"""
+
+import datetime as dt
+from collections import Counter
+from itertools import groupby
+
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from inspections.models import LocalAuthority, Recommendation
+
+from .models import (
+    RAG,
+    Action,
+    Evidence,
+    FindingStatus,
+    ProgressUpdate,
+    Status,
+    rollup_status,
+    worst_rag,
+)
+
+REPORT_VERSION = 1
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def action_state_at(action: Action, updates: list[ProgressUpdate], moment: dt.datetime) -> dict:
+    """Status, due date and RAG of an action at a moment, from its updates (oldest first)."""
+    if action.created_at and action.created_at > moment:
+        return {"exists": False, "status": "", "due_date": None, "rag": ""}
+    before = [u for u in updates if u.created_at <= moment]
+    if before:
+        status, due, last = (
+            before[-1].status_after,
+            before[-1].due_date_after,
+            before[-1].created_at,
+        )
+    elif updates:
+        status, due, last = updates[0].status_before, updates[0].due_date_before, None
+    else:
+        status, due, last = action.status, action.due_date, None
+    then = Action(
+        status=status,
+        start_date=action.start_date,
+        due_date=due,
+        last_update_at=last,
+        completed_date=action.completed_date if status == Status.COMPLETE else None,
+    )
+    return {
+        "exists": True,
+        "status": status,
+        "due_date": due.isoformat() if due else None,
+        "rag": then.computed_rag(today=timezone.localdate(moment)),
+    }
+
+
+def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> dict:
+    """The board report for one authority and period (both dates included)."""
+    period_start, period_end = _start_of(start), _end_of(end)
+    findings = list(
+        Recommendation.objects.filter(inspection__authority=authority)
+        .select_related("inspection")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("owner").order_by("due_date", "pk"),
+            ),
+        )
+        .order_by(F("inspection__start_date").desc(nulls_last=True), "inspection_id", "order")
+    )
+    action_ids = {a.pk for f in findings for a in f.actions.all()}
+    all_updates = (
+        ProgressUpdate.objects.filter(action_id__in=action_ids)
+        .select_related("author")
+        .order_by("action_id", "created_at", "pk")
+    )
+    updates = {k: list(g) for k, g in groupby(all_updates, key=lambda u: u.action_id)}
+    evidence = {
+        k: list(g)
+        for k, g in groupby(
+            Evidence.objects.filter(
+                action_id__in=action_ids, added_at__gte=period_start, added_at__lte=period_end
+            ).order_by("action_id", "added_at"),
+            key=lambda e: e.action_id,
+        )
+    }
+
+    rows = []
+    moved = Counter()
+    stuck = []
+    for finding in findings:
+        actions = []
+        for action in finding.actions.all():
+            history = updates.get(action.pk, [])
+            at_start = action_state_at(action, history, period_start - dt.timedelta(microseconds=1))
+            at_end = action_state_at(action, history, period_end)
+            in_period = [u for u in history if period_start <= u.created_at <= period_end]
+            row = {
+                "id": action.pk,
+                "title": action.title,
+                "owner": (action.owner.get_full_name() or action.owner.username)
+                if action.owner
+                else "",
+                "start": at_start,
+                "end": at_end,
+                "overdue_at_end": bool(
+                    at_end["exists"]
+                    and at_end["status"] != Status.COMPLETE
+                    and at_end["due_date"]
+                    and at_end["due_date"] < end.isoformat()
+                ),
+                "updates": [
+                    {
+                        "at": timezone.localtime(u.created_at).isoformat(timespec="minutes"),
+                        "author": u.author.get_full_name() or u.author.username,
+                        "from": u.status_before,
+                        "to": u.status_after,
+                        "note": u.note,
+                    }
+                    for u in in_period
+                ],
+                "due_date_changes": [
+                    {
+                        "at": timezone.localtime(u.created_at).date().isoformat(),
+                        "from": u.due_date_before.isoformat() if u.due_date_before else None,
+                        "to": u.due_date_after.isoformat() if u.due_date_after else None,
+                        "reason": u.due_date_reason,
+                    }
+                    for u in in_period
+                    if u.due_date_changed
+                ],
+                "evidence": [
+                    {
+                        "title": e.title,
+                        "kind": e.get_kind_display(),
+                        "added": e.added_at.date().isoformat(),
+                    }
+                    for e in evidence.get(action.pk, [])
+                ],
+            }
+            if at_end["exists"] and at_start["status"] != at_end["status"]:
+                moved[at_end["status"]] += 1
+            if (
+                at_end["exists"]
+                and at_end["status"] != Status.COMPLETE
+                and (at_end["status"] == Status.BLOCKED or not in_period)
+            ):
+                stuck.append({"id": action.pk, "title": action.title, "status": at_end["status"]})
+            actions.append(row)
+        existing = [a for a in actions if a["end"]["exists"]]
+        rows.append(
+            {
+                "id": finding.pk,
+                "inspection": _inspection_label(finding.inspection),
+                "order": finding.order,
+                "text": finding.text,
+                "themes": [t.name for t in finding.themes.all()],
+                "status_start": rollup_status(
+                    [a["start"]["status"] for a in actions if a["start"]["exists"]]
+                ),
+                "status_end": rollup_status([a["end"]["status"] for a in existing]),
+                "rag_end": worst_rag([a["end"]["rag"] for a in existing]),
+                "actions": actions,
+            }
+        )
+
+    all_actions = [a for f in rows for a in f["actions"] if a["end"]["exists"]]
+    return {
+        "version": REPORT_VERSION,
+        "authority": authority.name,
+        "authority_slug": authority.slug,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "generated_at": timezone.localtime().isoformat(timespec="minutes"),
+        "summary": {
+            "findings": len(rows),
+            "findings_complete": sum(1 for f in rows if f["status_end"] == FindingStatus.COMPLETE),
+            "actions": len(all_actions),
+            "completed_in_period": moved[Status.COMPLETE],
+            "moved": sum(moved.values()),
+            "overdue": sum(1 for a in all_actions if a["overdue_at_end"]),
+            "updates": sum(len(a["updates"]) for a in all_actions),
+            "evidence": sum(len(a["evidence"]) for a in all_actions),
+            "due_date_changes": sum(len(a["due_date_changes"]) for a in all_actions),
+            "rag": {
+                value: sum(1 for a in all_actions if a["end"]["rag"] == value)
+                for value in RAG.values
+            },
+            "stuck": stuck,
+            "recurring": _recurring(findings),
+        },
+        "findings": rows,
+    }
+
+
+def _inspection_label(inspection) -> str:
+    when = f"{inspection.start_date:%B %Y}" if inspection.start_date else "date not known"
+    return f"{inspection.get_kind_display()}, {when}"
+
+
+def _recurring(findings: list[Recommendation]) -> list[dict]:
+    """Themes raised in more than one inspection, oldest first (undated visits last)."""
+    seen: dict[str, dict] = {}
+    for finding in findings:
+        for theme in finding.themes.all():
+            seen.setdefault(theme.name, {})[finding.inspection.pk] = finding.inspection
+    return [
+        {
+            "theme": name,
+            "inspections": [
+                _inspection_label(i)
+                for i in sorted(
+                    inspections.values(), key=lambda i: (i.start_date is None, i.start_date, i.pk)
+                )
+            ],
+        }
+        for name, inspections in sorted(seen.items())
+        if len(inspections) > 1
+    ]
+
+
+def compare_reports(previous: dict, current: dict) -> list[dict]:
+    """What changed for each action between two saved reports' period ends."""
+    before = {a["id"]: a for f in previous["findings"] for a in f["actions"]}
+    changes = []
+    for finding in current["findings"]:
+        for action in finding["actions"]:
+            old = before.get(action["id"])
+            if old is None or not old["end"]["exists"]:
+                if action["end"]["exists"]:
+                    changes.append({"title": action["title"], "change": "New action"})
+                continue
+            for key, label in (("status", "Status"), ("rag", "RAG"), ("due_date", "Due date")):
+                if old["end"][key] != action["end"][key]:
+                    changes.append(
+                        {
+                            "title": action["title"],
+                            "change": label,
+                            "from": old["end"][key],
+                            "to": action["end"][key],
+                        }
+                    )
+    return changes

@@ -1,0 +1,45 @@
+"""A leader builds a board report, saves it, and opens it again; the pages are accessible."""
+
+import datetime as dt
+
+from playwright.sync_api import expect
+
+from improvement.models import BoardReport, Role, Status
+from tests.browser.conftest import assert_accessible
+from tests.helpers import make_action, make_recommendation, make_update
+
+
+def test_a_leader_saves_a_board_report_and_opens_it_again(
+    page, live_server, member, sign_in, csp_errors
+):
+    leader = member("lee", Role.LEADER, first_name="Lee", last_name="Leader")
+    action = make_action(
+        [make_recommendation(text="The quality of contingency planning.")],
+        title="Audit contingency plans",
+        owner=leader,
+        due_date=dt.date.today() + dt.timedelta(days=60),
+    )
+    make_update(action, leader, Status.IN_PROGRESS, note="Audit started.")
+    today = dt.date.today()
+
+    sign_in(page, leader)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Board reports").click()
+    expect(page.get_by_role("heading", name="Board reports", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("From").fill((today - dt.timedelta(days=30)).isoformat())
+    page.get_by_label("To").fill(today.isoformat())
+    page.get_by_role("button", name="Show the report").click()
+    expect(page.get_by_text("Audit started.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Title").fill("Improvement board, this quarter")
+    page.get_by_role("button", name="Save as board report").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Board report saved")
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Board reports").click()
+    page.get_by_role("link", name="Improvement board, this quarter").click()
+    expect(page.get_by_role("heading", name="Improvement board, this quarter")).to_be_visible()
+    expect(page.get_by_text("Audit started.")).to_be_visible()
+    assert BoardReport.objects.count() == 1
+    assert csp_errors == []
