@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Action, Evidence, ProgressUpdate, Team
+from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Team
 
 
 @admin.register(Team)
@@ -91,15 +91,8 @@ class ActionAdmin(SimpleHistoryAdmin):
         return obj.is_overdue
 
 
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
-    """Read-only: updates are written through the record-progress page and never changed."""
-
-    list_display = ["action", "author", "created_at", "status_before", "status_after"]
-    list_filter = ["status_after", "action__team"]
-    search_fields = ["note", "action__title", "author__username"]
-    list_select_related = ["action", "author"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the app writes itself; admins may look, not change."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -109,6 +102,17 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAdmin):
+    """Read-only: updates are written through the record-progress page and never changed."""
+
+    list_display = ["action", "author", "created_at", "status_before", "status_after"]
+    list_filter = ["status_after", "action__team"]
+    search_fields = ["note", "action__title", "author__username"]
+    list_select_related = ["action", "author"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(Evidence)
@@ -126,3 +130,20 @@ class EvidenceAdmin(SimpleHistoryAdmin):
             obj.added_by = request.user
             obj.added_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(BoardReport)
+class BoardReportAdmin(ReadOnlyAdmin):
+    list_display = ["title", "authority", "period_start", "period_end", "created_by", "created_at"]
+    list_filter = ["authority"]
+    search_fields = ["title"]
+    list_select_related = ["authority", "created_by"]
+    exclude = ["data"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "kind", "sent_on", "sent_at"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["recipient__username", "recipient__email"]
+    list_select_related = ["recipient"]

@@ -464,3 +464,31 @@ class BoardReport(models.Model):
             .order_by("-created_at", "-pk")
             .first()
         )
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail sent to one person on one day, so a re-run sends it again never."""
+
+    class Kind(models.TextChoices):
+        OWNER_DIGEST = "owner_digest", "Owner's digest"
+        LEADER_SUMMARY = "leader_summary", "Leader's summary"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_on", "recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "sent_on"],
+                name="reminder_once_a_day",
+                violation_error_message="This reminder was already sent to this person today.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} on {self.sent_on}"

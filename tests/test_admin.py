@@ -1,10 +1,13 @@
 """Every admin page renders for a superuser; progress updates stay read-only."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
-from improvement.models import ProgressUpdate
+from improvement.models import BoardReport, ProgressUpdate, ReminderSent
 from inspections.models import Grade, JudgementArea
 from tests.helpers import (
     make_action,
@@ -21,6 +24,7 @@ from tests.helpers import (
 pytestmark = pytest.mark.django_db
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label != "auth"]
+READ_ONLY = [ProgressUpdate, BoardReport, ReminderSent]
 
 
 @pytest.fixture
@@ -38,6 +42,21 @@ def one_of_everything(superuser):
     action = make_action([recommendation], owner=superuser, team=make_team())
     make_update(action, superuser)
     make_evidence(action, superuser)
+    BoardReport.objects.create(
+        authority=action.authority,
+        title="Board Q1",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 3, 31),
+        data={},
+        created_by=superuser,
+        created_at=timezone.now(),
+    )
+    ReminderSent.objects.create(
+        recipient=superuser,
+        kind="owner_digest",
+        sent_on=dt.date(2024, 1, 1),
+        sent_at=timezone.now(),
+    )
 
 
 def _url(model, view: str, *args) -> str:
@@ -57,6 +76,8 @@ def test_the_app_models_are_all_registered():
         "improvement.Action",
         "improvement.ProgressUpdate",
         "improvement.Evidence",
+        "improvement.BoardReport",
+        "improvement.ReminderSent",
     }
 
 
@@ -77,7 +98,7 @@ def test_changelist_and_change_pages_render(client, superuser, one_of_everything
 
 @pytest.mark.parametrize(
     "model",
-    [m for m in MODELS if m is not ProgressUpdate],
+    [m for m in MODELS if m not in READ_ONLY],
     ids=lambda m: m._meta.label,
 )
 def test_add_pages_render(client, superuser, model):
@@ -122,3 +143,12 @@ def test_admin_requires_staff(client):
     response = client.get(reverse("admin:improvement_action_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("model", [BoardReport, ReminderSent], ids=lambda m: m._meta.label)
+def test_records_the_app_writes_are_read_only_in_admin(client, superuser, one_of_everything, model):
+    client.force_login(superuser)
+    obj = model.objects.get()
+    assert client.get(_url(model, "add")).status_code == 403
+    assert client.post(_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()

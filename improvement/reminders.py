@@ -1,0 +1,136 @@
+"""Daily reminder e-mails: a digest for each owner, a summary for each leader.
+
+Run by `manage.py send_reminders` from cron. Each person gets each kind of
+reminder at most once a day (ReminderSent), so running it twice is harmless.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Action, ReminderSent, Role
+
+DUE_SOON_DAYS = 14
+
+
+@dataclass
+class Outcome:
+    sent: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    no_email: list[str] = field(default_factory=list)
+
+
+def _due_actions(today: dt.date):
+    """Open actions that are overdue or due within the next 14 days."""
+    return (
+        Action.objects.open()
+        .filter(due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+        .select_related("owner", "authority")
+        .order_by("due_date", "pk")
+    )
+
+
+def _link(action: Action) -> str:
+    return settings.SITE_URL.rstrip("/") + action.get_absolute_url()
+
+
+def owner_digests(today: dt.date) -> dict:
+    """{owner: {"overdue": [...], "due_soon": [...]}} for active owners."""
+    digests: dict = defaultdict(lambda: {"overdue": [], "due_soon": []})
+    for action in _due_actions(today).filter(owner__is_active=True):
+        action.link = _link(action)
+        key = "overdue" if action.due_date < today else "due_soon"
+        digests[action.owner][key].append(action)
+    return digests
+
+
+def leader_summaries(today: dt.date) -> dict:
+    """{leader: [(authority, overdue, due_soon)]} for active leaders of each authority."""
+    by_authority: dict = defaultdict(lambda: {"overdue": [], "due_soon": []})
+    for action in _due_actions(today):
+        action.link = _link(action)
+        key = "overdue" if action.due_date < today else "due_soon"
+        by_authority[action.authority_id][key].append(action)
+    leaders = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.LEADER.value)
+        .prefetch_related("authorities")
+        .distinct()
+    )
+    summaries = {}
+    for leader in leaders:
+        rows = [
+            (
+                authority,
+                by_authority[authority.pk]["overdue"],
+                by_authority[authority.pk]["due_soon"],
+            )
+            for authority in leader.authorities.all()
+            if authority.pk in by_authority
+        ]
+        if rows:
+            summaries[leader] = rows
+    return summaries
+
+
+def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> Outcome:
+    today = today or timezone.localdate()
+    outcome = Outcome()
+    for owner, digest in owner_digests(today).items():
+        _send(
+            owner,
+            ReminderSent.Kind.OWNER_DIGEST,
+            today,
+            "Your improvement plan actions: overdue and due soon",
+            "email/owner_digest",
+            {"user": owner, "today": today, "days": DUE_SOON_DAYS, **digest},
+            outcome,
+            dry_run,
+        )
+    for leader, rows in leader_summaries(today).items():
+        _send(
+            leader,
+            ReminderSent.Kind.LEADER_SUMMARY,
+            today,
+            "Improvement plan: overdue and due-soon actions",
+            "email/leader_summary",
+            {"user": leader, "today": today, "days": DUE_SOON_DAYS, "rows": rows},
+            outcome,
+            dry_run,
+        )
+    return outcome
+
+
+def _send(user, kind, today, subject, template, context, outcome: Outcome, dry_run: bool):
+    label = f"{user.get_username()} ({ReminderSent.Kind(kind).label.lower()})"
+    if not user.email:
+        outcome.no_email.append(label)
+        return
+    if ReminderSent.objects.filter(recipient=user, kind=kind, sent_on=today).exists():
+        outcome.already_sent.append(label)
+        return
+    if dry_run:
+        outcome.sent.append(label)
+        return
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    # Record and send together: if sending fails, the record is rolled back and
+    # tomorrow's (or a re-run's) attempt tries again.
+    with transaction.atomic():
+        ReminderSent.objects.create(
+            recipient=user, kind=kind, sent_on=today, sent_at=timezone.now()
+        )
+        message.send()
+    outcome.sent.append(label)
