@@ -1,9 +1,21 @@
-from django.contrib import admin
+import base64
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, re_path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from .bulk import apply_import, export_actions, parse_actions
 from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Team
+from .tables import FORMATS
+
+SESSION_KEY = "action_import"
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
 @admin.register(Team)
@@ -81,6 +93,80 @@ class ActionAdmin(SimpleHistoryAdmin):
         ),
         ("RAG override", {"fields": ["rag_override", "rag_override_reason"]}),
     ]
+
+    actions = ["export_csv", "export_xlsx"]
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="improvement_action_import",
+            ),
+            re_path(
+                r"^export\.(?P<fmt>csv|xlsx)$",
+                self.admin_site.admin_view(self.export_view),
+                name="improvement_action_export",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _export(self, queryset, fmt: str) -> HttpResponse:
+        response = HttpResponse(export_actions(queryset, fmt), content_type=FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="actions.{fmt}"'
+        return response
+
+    @admin.action(description="Export selected actions as CSV")
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+    @admin.action(description="Export selected actions as Excel")
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    def export_view(self, request, fmt: str):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._export(self.get_queryset(request), fmt)
+
+    def import_view(self, request):
+        """Upload, preview every row, then confirm. Nothing is written before the confirm."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        if request.method == "POST" and "confirm" in request.POST:
+            pending = request.session.get(SESSION_KEY)
+            if not pending:
+                messages.error(request, "The upload has expired. Upload the file again.")
+                return redirect("admin:improvement_action_import")
+            result = parse_actions(base64.b64decode(pending["data"]), pending["name"])
+            if result.is_valid:
+                counts = apply_import(result)
+                del request.session[SESSION_KEY]
+                messages.success(
+                    request,
+                    f"Imported: {counts['created']} created, {counts['updated']} updated, "
+                    f"{counts['unchanged']} unchanged.",
+                )
+                return redirect("admin:improvement_action_changelist")
+            context.update(result=result, name=pending["name"])
+        elif request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                context["upload_error"] = "Choose a CSV or Excel file to upload."
+            elif upload.size > IMPORT_MAX_BYTES:
+                context["upload_error"] = "The file must be smaller than 5 MB."
+            else:
+                data = upload.read()
+                result = parse_actions(data, upload.name)
+                context.update(result=result, name=upload.name)
+                if result.is_valid:
+                    # Kept server-side in the session, and checked again on confirm.
+                    request.session[SESSION_KEY] = {
+                        "name": upload.name,
+                        "data": base64.b64encode(data).decode(),
+                    }
+        return TemplateResponse(request, "admin/improvement/action/import.html", context)
 
     @admin.display(description="RAG")
     def rag(self, obj: Action) -> str:

@@ -42,8 +42,11 @@ def table_response(filename: str, headers: Sequence[str], rows: Iterable, fmt: s
     return response
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_safe(value):
     """Stop a cell that starts with = + - @ being run as a formula by a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return "" if value is None else value

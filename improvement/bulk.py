@@ -1,0 +1,336 @@
+"""Bulk export and import of improvement plan actions as CSV or XLSX.
+
+An export can be edited in a spreadsheet and imported back. Every row is
+checked first; nothing is written unless every row is valid, and then all of
+it is written in one transaction. A finding is referred to by its inspection
+and position: "2023-03-13 standard #1" (undated visits: "undated focused_visit
+(id 5) #2"); several are separated by "; ".
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from openpyxl import load_workbook
+
+from inspections.models import LocalAuthority, Recommendation
+
+from .models import Action, Status, Team
+from .tables import FORMULA_STARTS, table_bytes
+
+COLUMNS = [
+    "id",
+    "authority",
+    "findings",
+    "title",
+    "description",
+    "owner",
+    "team",
+    "partner_agency",
+    "priority",
+    "start_date",
+    "original_due_date",
+    "due_date",
+    "status",
+    "completed_date",
+    "success_measure",
+]
+REQUIRED = {"authority", "findings", "title", "status"}
+DATE_FIELDS = ["start_date", "original_due_date", "due_date", "completed_date"]
+TEXT_FIELDS = ["title", "description", "partner_agency", "success_measure"]
+FINDING_REF = re.compile(
+    r"^(?:(?P<date>\d{4}-\d{2}-\d{2})|undated) (?P<kind>[a-z_]+)"
+    r"(?: \(id (?P<pk>\d+)\))? #(?P<order>\d+)$"
+)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+def finding_ref(finding: Recommendation) -> str:
+    inspection = finding.inspection
+    if inspection.start_date:
+        return f"{inspection.start_date.isoformat()} {inspection.kind} #{finding.order}"
+    return f"undated {inspection.kind} (id {inspection.pk}) #{finding.order}"
+
+
+def export_actions(queryset, fmt: str) -> bytes:
+    rows = []
+    actions = queryset.select_related("authority", "owner", "team").prefetch_related(
+        "findings__inspection"
+    )
+    for a in actions.order_by("pk"):
+        rows.append(
+            [
+                a.pk,
+                a.authority.name,
+                "; ".join(finding_ref(f) for f in a.findings.all()),
+                a.title,
+                a.description,
+                a.owner.get_username() if a.owner else "",
+                a.team.name if a.team else "",
+                a.partner_agency,
+                a.priority,
+                *(getattr(a, name) for name in DATE_FIELDS[:3]),
+                a.get_status_display(),
+                a.completed_date,
+                a.success_measure,
+            ]
+        )
+    return table_bytes(COLUMNS, rows, fmt)
+
+
+@dataclass
+class Row:
+    number: int
+    action: Action | None = None
+    values: dict = field(default_factory=dict)
+    findings: list[Recommendation] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def verb(self) -> str:
+        if self.action is None:
+            return "create"
+        return "update" if self.changes else "unchanged"
+
+
+@dataclass
+class ImportResult:
+    rows: list[Row]
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return self.file_errors + [e for row in self.rows for e in row.errors]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        verbs = [row.verb for row in self.rows]
+        return {verb: verbs.count(verb) for verb in ("create", "update", "unchanged")}
+
+
+def read_table(data: bytes, filename: str) -> list[dict]:
+    """Rows as dicts keyed by column name; raises ImportFileError when unreadable."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception as exc:
+            raise ImportFileError("The file is not a readable Excel (.xlsx) workbook.") from exc
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    elif suffix == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("The CSV file must be saved as UTF-8.") from exc
+        values = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ImportFileError("Upload a .csv or .xlsx file.")
+    values = [v for v in values if any(c not in (None, "") for c in v)]
+    if not values:
+        raise ImportFileError("The file is empty.")
+    header = [str(h or "").strip().lower() for h in values[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ImportFileError("The header row is missing these columns: " + ", ".join(missing))
+    return [dict(zip(header, row, strict=False)) for row in values[1:]]
+
+
+def parse_actions(data: bytes, filename: str) -> ImportResult:
+    try:
+        table = read_table(data, filename)
+    except ImportFileError as exc:
+        return ImportResult(rows=[], file_errors=[str(exc)])
+    lookups = _Lookups()
+    seen_ids: dict[int, int] = {}
+    rows = []
+    for number, raw in enumerate(table, start=2):
+        row = Row(number=number)
+        _parse_row(row, raw, lookups, seen_ids)
+        rows.append(row)
+    if not rows:
+        return ImportResult(rows=[], file_errors=["The file has a header row but no actions."])
+    return ImportResult(rows=rows)
+
+
+class _Lookups:
+    """Everything a row may name, loaded once."""
+
+    def __init__(self):
+        self.authorities = {a.name.lower(): a for a in LocalAuthority.objects.all()}
+        self.users = {u.get_username(): u for u in get_user_model().objects.all()}
+        self.teams = {t.name.lower(): t for t in Team.objects.all()}
+        self.statuses = {v: v for v in Status.values} | {
+            label.lower(): value for value, label in Status.choices
+        }
+        self.priorities = {v: v for v in Action.Priority.values} | {
+            label.lower(): value for value, label in Action.Priority.choices
+        }
+        self.findings = list(Recommendation.objects.select_related("inspection"))
+
+
+def _text(raw: dict, name: str) -> str:
+    value = raw.get(name)
+    text = "" if value is None else str(value).strip()
+    # Undo the quote that exports put before text a spreadsheet would run as a formula.
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        text = text[1:]
+    return text
+
+
+def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int]) -> None:
+    def error(column: str, message: str) -> None:
+        row.errors.append(f"Row {row.number}, {column}: {message}")
+
+    for column in REQUIRED:
+        if not _text(raw, column):
+            error(column, "this column must not be empty")
+
+    authority = None
+    if name := _text(raw, "authority"):
+        authority = lookups.authorities.get(name.lower())
+        if authority is None:
+            error("authority", f"no local authority called '{name}'")
+
+    action_id = _text(raw, "id")
+    if action_id:
+        try:
+            pk = int(float(action_id))
+        except ValueError:
+            error("id", f"'{action_id}' is not a number; leave it empty for a new action")
+        else:
+            if pk in seen_ids:
+                error("id", f"action {pk} is also on row {seen_ids[pk]}")
+            seen_ids[pk] = row.number
+            row.action = Action.objects.filter(pk=pk).first()
+            if row.action is None:
+                error("id", f"there is no action {pk}; leave it empty for a new action")
+            elif authority and row.action.authority_id != authority.pk:
+                error("id", f"action {pk} belongs to {row.action.authority}, not {authority}")
+
+    values = {name: _text(raw, name) for name in TEXT_FIELDS}
+    if len(values["title"]) > 200:
+        error("title", "must be 200 characters or fewer")
+
+    owner = _text(raw, "owner")
+    values["owner"] = lookups.users.get(owner) if owner else None
+    if owner and values["owner"] is None:
+        error("owner", f"no user called '{owner}'")
+    team = _text(raw, "team")
+    values["team"] = lookups.teams.get(team.lower()) if team else None
+    if team and values["team"] is None:
+        error("team", f"no team called '{team}'")
+    priority = _text(raw, "priority")
+    values["priority"] = lookups.priorities.get(priority.lower(), None) if priority else ""
+    if values["priority"] is None:
+        error("priority", f"'{priority}' is not a priority (use High, Medium or Low)")
+
+    status = _text(raw, "status")
+    values["status"] = lookups.statuses.get(status.lower()) if status else None
+    if status and values["status"] is None:
+        error("status", f"'{status}' is not a status (use one of: {', '.join(Status.labels)})")
+
+    for name in DATE_FIELDS:
+        values[name] = None
+        cell = raw.get(name)
+        if cell in (None, ""):
+            continue
+        parsed = _date(cell)
+        if parsed is None:
+            error(name, f"'{cell}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        values[name] = parsed
+
+    if values["status"] == Status.COMPLETE and not values["completed_date"]:
+        error("completed_date", "a complete action needs a completed date")
+    if values["status"] and values["status"] != Status.COMPLETE and values["completed_date"]:
+        error("completed_date", "only a complete action can have a completed date")
+
+    for ref in filter(None, (r.strip() for r in _text(raw, "findings").split(";"))):
+        finding = _find(ref, authority, lookups.findings)
+        if finding is None:
+            error("findings", f"no finding '{ref}' for {authority or 'that authority'}")
+        else:
+            row.findings.append(finding)
+
+    values["authority"] = authority
+    row.values = values
+    if row.action is not None and not row.errors:
+        row.changes = _changes(row.action, values, row.findings)
+
+
+def _date(cell) -> dt.date | None:
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    text = str(cell).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _find(ref: str, authority, findings: list[Recommendation]) -> Recommendation | None:
+    match = FINDING_REF.match(ref)
+    if not match or authority is None:
+        return None
+    for finding in findings:
+        inspection = finding.inspection
+        if (
+            inspection.authority_id == authority.pk
+            and inspection.kind == match["kind"]
+            and finding.order == int(match["order"])
+            and (
+                (
+                    match["date"]
+                    and inspection.start_date
+                    and inspection.start_date.isoformat() == match["date"]
+                )
+                or (not match["date"] and match["pk"] and inspection.pk == int(match["pk"]))
+            )
+        ):
+            return finding
+    return None
+
+
+def _changes(action: Action, values: dict, findings: list[Recommendation]) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(action, name) != value]
+    if {f.pk for f in action.findings.all()} != {f.pk for f in findings}:
+        changed.append("findings")
+    return changed
+
+
+def apply_import(result: ImportResult) -> dict[str, int]:
+    """Write a valid import, all in one transaction. Unchanged rows are left alone."""
+    if not result.is_valid:
+        raise ValueError("Only a valid import can be applied.")
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        for row in result.rows:
+            if row.verb == "unchanged":
+                counts["unchanged"] += 1
+                continue
+            action = row.action or Action()
+            for name, value in row.values.items():
+                setattr(action, name, value)
+            action._change_reason = "Bulk import"
+            action.full_clean(exclude=["findings"])
+            action.save()
+            if row.verb == "create" or "findings" in row.changes:
+                action.findings.set(row.findings)
+            counts["created" if row.action is None else "updated"] += 1
+    return counts
