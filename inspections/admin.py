@@ -1,8 +1,23 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Inspection, Judgement, LocalAuthority, Recommendation, ReportParagraph, Theme
+from .importer import import_report_file
+from .models import (
+    Inspection,
+    Judgement,
+    LocalAuthority,
+    Recommendation,
+    ReportParagraph,
+    Theme,
+    ThemeRule,
+)
+from .report_parser import ReportError
+
+REPORT_MAX_BYTES = 20 * 1024 * 1024
 
 
 @admin.register(LocalAuthority)
@@ -50,6 +65,36 @@ class InspectionAdmin(admin.ModelAdmin):
     list_select_related = ["authority"]
     inlines = [JudgementInline, RecommendationInline, ReportParagraphInline]
 
+    def get_urls(self):
+        upload = path(
+            "import-report/",
+            self.admin_site.admin_view(self.import_report_view),
+            name="inspections_inspection_import_report",
+        )
+        return [upload, *super().get_urls()]
+
+    def import_report_view(self, request):
+        """Upload a published report; show what was imported or exactly what was wrong."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                context["error"] = "Choose a report file (PDF or text) to upload."
+            elif upload.size > REPORT_MAX_BYTES:
+                context["error"] = "The file must be smaller than 20 MB."
+            else:
+                try:
+                    context["summary"] = import_report_file(
+                        upload.read(),
+                        authority_name=request.POST.get("authority", "").strip(),
+                        dry_run=bool(request.POST.get("dry_run")),
+                    )
+                except ReportError as exc:
+                    context["error"] = f"{upload.name}: {exc} Nothing was imported."
+        return TemplateResponse(request, "admin/inspections/inspection/import_report.html", context)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_findings=Count("recommendations"))
 
@@ -76,8 +121,22 @@ class ReportParagraphAdmin(admin.ModelAdmin):
     list_select_related = ["inspection__authority"]
 
 
+class ThemeRuleInline(admin.TabularInline):
+    model = ThemeRule
+    extra = 1
+
+
+@admin.register(ThemeRule)
+class ThemeRuleAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "theme"]
+    list_filter = ["theme"]
+    search_fields = ["phrase", "theme__name"]
+    list_select_related = ["theme"]
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
+    inlines = [ThemeRuleInline]
     list_display = ["name", "slug", "finding_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

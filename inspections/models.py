@@ -222,3 +222,32 @@ class Recommendation(models.Model):
         short = self.text if len(self.text) <= 80 else self.text[:77] + "..."
         year = f"{self.inspection.start_date:%Y}" if self.inspection.start_date else "undated"
         return f"{year} #{self.order}: {short}"
+
+
+class ThemeRule(models.Model):
+    """A phrase that puts a finding under a theme when an imported report's text contains it.
+
+    Admins edit these; the report importer applies them to recommendations, and
+    links each recommendation to the report paragraphs that mention its themes.
+    """
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rules")
+    phrase = models.CharField(
+        max_length=100, help_text="Matched anywhere in the text, ignoring case."
+    )
+
+    class Meta:
+        ordering = ["theme__name", "phrase"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "phrase"],
+                name="theme_rule_unique",
+                violation_error_message="This theme already has this phrase.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.phrase}” → {self.theme}"
+
+    def matches(self, text: str) -> bool:
+        return self.phrase.lower() in text.lower()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from improvement.models import BoardReport, ProgressUpdate, ReminderSent
-from inspections.models import Grade, JudgementArea
+from inspections.models import Grade, JudgementArea, ThemeRule
 from tests.helpers import (
     make_action,
     make_evidence,
@@ -38,7 +38,9 @@ def one_of_everything(superuser):
     inspection = recommendation.inspection
     make_judgement(inspection, JudgementArea.OVERALL, Grade.REQUIRES_IMPROVEMENT)
     recommendation.paragraphs.add(make_paragraph(inspection, 1, section="Leaders"))
-    recommendation.themes.add(make_theme())
+    theme = make_theme()
+    recommendation.themes.add(theme)
+    ThemeRule.objects.create(theme=theme, phrase="contingency plan")
     action = make_action([recommendation], owner=superuser, team=make_team())
     make_update(action, superuser)
     make_evidence(action, superuser)
@@ -71,6 +73,7 @@ def test_the_app_models_are_all_registered():
         "inspections.Judgement",
         "inspections.ReportParagraph",
         "inspections.Theme",
+        "inspections.ThemeRule",
         "inspections.Recommendation",
         "improvement.Team",
         "improvement.Action",
