@@ -199,7 +199,9 @@ DATE_PART = rf"{DAY}(?:\s+(?:{MONTHS}))?(?:\s+\d{{4}})?"
 DATE_SPAN = rf"{DATE_PART}(?:\s*(?:,|and|to|until|–|-)\s*{DATE_PART})*"
 ONE_DATE = re.compile(rf"^{DAY}\s+(?:{MONTHS})\s+\d{{4}}$")
 
-BULLET = re.compile(r"^(?:[◼▪■□•●○◆◦‣∙·➢\uf0a7\uf0b7\uf0d8\uf0fc\uf076]\s*|[-–*]\s+)(?=\S)")
+GLYPHS = "◼▪■□•●○◆◦‣∙·➢\uf0a7\uf0b7\uf0d8\uf0fc\uf076"
+BULLET = re.compile(rf"^(?:[{GLYPHS}]\s*|[-–*]\s+)(?=\S)")
+BULLET_ALONE = re.compile(rf"^[{GLYPHS}]$")  # some PDFs put the glyph on a line of its own
 PARAGRAPH = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\.?$")
 DIGITS = re.compile(r"^\d{1,3}$")
@@ -349,8 +351,11 @@ def _kind(lines: list[str]) -> str:
         if re.match(r"^Monitoring visit\b", line, re.I):
             return "monitoring_visit"
         if re.match(r"^(Short inspection of|Inspection of .*\bchildren|Inspection dates?:)", line):
+            # Not "the last short inspection": only this report's own words.
             head = " ".join(lines[:80])
-            return "short" if re.search(r"\bshort inspection\b", head, re.I) else "standard"
+            own_words = r"^Short inspection\b|\bthis (?:was|is) a short inspection\b"
+            short = re.search(own_words, head, re.I)
+            return "short" if short else "standard"
     raise ReportError(
         "This does not look like an Ofsted report on children’s services: no title such as "
         "“Inspection of … local authority children’s services”, “Focused visit to …” or "
@@ -452,7 +457,7 @@ def _published_date(lines: list[str], kind: str) -> date | None:
 
 def _lead_inspector(lines: list[str]) -> str | None:
     for i, line in enumerate(lines):
-        m = re.match(r"^Lead inspector:?\s*(.*)$", line, re.I)
+        m = re.match(r"^Lead inspector\s*:\s*(.*)$", line)
         if m:
             name = MAJESTYS_INSPECTOR.sub("", m.group(1)).strip(" ,")
             if not name and i + 1 < len(lines):
@@ -555,7 +560,7 @@ def _recommendations(lines: list[str], raw_lines: list[str]) -> tuple[list[str],
         line = lines[i]
         if DIGITS.match(line):
             continue  # a footnote marker on a line of its own
-        bullet = BULLET.match(line)
+        bullet = BULLET.match(line) or BULLET_ALONE.match(line)
         if bullet:
             if current is not None:
                 items.append(current)
@@ -569,9 +574,8 @@ def _recommendations(lines: list[str], raw_lines: list[str]) -> tuple[list[str],
             continue  # the sentence that introduces the bullets
         deeper = len(raw_lines[i]) - len(raw_lines[i].lstrip()) > indent
         unfinished = not re.search(r"[.?!)]$", current)
-        if not (LIST_END.match(line) or BODY_END.match(line) or PARAGRAPH.match(line)) and (
-            _starts_lower(line) or deeper or unfinished
-        ):
+        heading = LIST_END.match(line) or SECTION_START.match(line) or BODY_END.match(line)
+        if not (heading or PARAGRAPH.match(line)) and (_starts_lower(line) or deeper or unfinished):
             current = _join(current, line)
             continue
         end = i

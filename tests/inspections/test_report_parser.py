@@ -276,6 +276,29 @@ def test_bullet_glyphs_are_removed(glyph):
     )
 
 
+def test_a_glyph_on_its_own_line_and_a_last_bullet_without_a_full_stop():
+    recommendations = (
+        "What needs to improve?\n◼\nThe response to children who go missing.\n"
+        "◼\nThe quality of extra-\nfamilial risk assessments\n"
+    )
+    report = parse_report(ilacs(recommendations=recommendations))
+    assert report.recommendations == [
+        "The response to children who go missing.",
+        "The quality of extra-familial risk assessments",
+    ]
+    assert report.sections[0].first_paragraph == 1
+
+
+def test_the_lead_inspector_is_not_taken_from_a_sentence_about_them():
+    letter = LETTER.replace(
+        "Headline findings",
+        "Headline findings\nThe director of children’s services and the\n"
+        "lead inspector agreed arrangements for the visit.",
+    )
+    assert parse_report(letter).lead_inspector == "Kim Able"
+    assert parse_report(letter.split("Yours sincerely")[0]).lead_inspector is None
+
+
 def test_the_intro_sentence_and_wrapped_bullets():
     recommendations = (
         "What needs to improve in this area of social work practice\n"
@@ -390,6 +413,8 @@ def test_a_short_inspection_is_told_from_a_standard_one():
     report = parse_report(ilacs(head=head))
     assert report.inspection_kind == "short"
     assert report.type == "ilacs"
+    earlier = head.replace("This was a short inspection.", "At the last short inspection, in 2019,")
+    assert parse_report(ilacs(head=earlier)).inspection_kind == "standard"
 
 
 def test_windows_line_ends():
