@@ -28,22 +28,25 @@ def _authorities(request):
     return authorities_visible_to(request.user)
 
 
-def _inspections(request):
+def _inspections(request, authority_slug: str = ""):
     if request is None:
         return Inspection.objects.none()
-    return (
-        Inspection.objects.filter(authority__in=authorities_visible_to(request.user))
-        .select_related("authority")
-        .order_by("authority__name", "-start_date")
-    )
+    inspections = Inspection.objects.filter(authority__in=authorities_visible_to(request.user))
+    if authority_slug:
+        inspections = inspections.filter(authority__slug=authority_slug)
+    return inspections.select_related("authority").order_by("authority__name", "-start_date")
 
 
-def _owners(request):
+def _owners(request, authority_slug: str = ""):
     if request is None:
         return get_user_model().objects.none()
+    # One filter() call, so both conditions hold for the same action.
+    owned = {"owned_actions__authority__in": authorities_visible_to(request.user)}
+    if authority_slug:
+        owned["owned_actions__authority__slug"] = authority_slug
     return (
         get_user_model()
-        .objects.filter(owned_actions__authority__in=authorities_visible_to(request.user))
+        .objects.filter(**owned)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -95,7 +98,22 @@ def _overdue_filter():
     )
 
 
-class FindingFilter(django_filters.FilterSet):
+class AuthorityScopedFilterSet(django_filters.FilterSet):
+    """Once an authority is chosen, the inspection and owner lists offer only its own.
+
+    Without this, a person who sees many authorities (a national alliance) would
+    get every authority's inspections and owners in those lists.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        slug = self.data.get("authority", "") if self.data else ""
+        if slug and self.request is not None:
+            self.filters["inspection"].queryset = _inspections(self.request, slug)
+            self.filters["owner"].queryset = _owners(self.request, slug)
+
+
+class FindingFilter(AuthorityScopedFilterSet):
     """Ofsted findings, filtered by what they are and by the state of their actions."""
 
     authority = _authority_filter("inspection__authority")
@@ -147,7 +165,7 @@ class FindingFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=[f.pk for f in rows if wanted(f)])
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(AuthorityScopedFilterSet):
     """Improvement plan actions."""
 
     authority = _authority_filter("authority")

@@ -6,7 +6,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from improvement.models import Status
-from tests.helpers import make_action, make_theme
+from tests.helpers import (
+    make_action,
+    make_authority,
+    make_inspection,
+    make_recommendation,
+    make_theme,
+    make_user,
+)
 
 URL = reverse("improvement:action_list")
 
@@ -92,3 +99,26 @@ def test_csv_cells_cannot_become_formulas(client, viewer, actions):
     client.force_login(viewer)
     body = client.get(reverse("improvement:actions_export", args=["csv"])).content.decode()
     assert "'=HYPERLINK" in body
+
+
+def test_a_chosen_authority_narrows_the_inspection_and_owner_lists(client, leader, actions):
+    """Someone who sees two authorities is offered only the chosen one's inspections and owners."""
+    middlesbrough = actions["main"].authority
+    redcar = make_authority("Redcar and Cleveland")
+    redcar.members.add(leader)
+    elsewhere = make_user("redcar.owner", first_name="Rita", last_name="Redcar")
+    make_action(
+        [make_recommendation(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))],
+        title="Sufficiency of homes",
+        owner=elsewhere,
+    )
+    client.force_login(leader)
+    for url in (URL, reverse("improvement:dashboard")):
+        everything = client.get(url, {"authority": ""} if url == URL else {}).context["filter"]
+        chosen = client.get(url, {"authority": middlesbrough.slug}).context["filter"]
+        chosen_inspections = set(chosen.form.fields["inspection"].queryset)
+        assert chosen_inspections == set(middlesbrough.inspections.all())
+        assert elsewhere not in set(chosen.form.fields["owner"].queryset)
+        if url == URL:  # the actions list can show every authority at once
+            assert elsewhere in set(everything.form.fields["owner"].queryset)
+            assert len(everything.form.fields["inspection"].queryset) == 2
