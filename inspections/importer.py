@@ -9,11 +9,13 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from .models import (
+    Grade,
     Inspection,
     Judgement,
+    JudgementArea,
     LocalAuthority,
     Recommendation,
     ReportParagraph,
@@ -47,12 +49,13 @@ class ImportSummary:
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
-        prefix = "Would " if self.dry_run else ""
-        head = (
-            f"{prefix}{'create' if self.created else 'update'} {self.inspection}"
-            if self.changes or self.created
-            else f"No changes: {self.inspection} is already up to date."
-        )
+        verb = "create" if self.created else "update"
+        if not (self.changes or self.created):
+            head = f"No changes: {self.inspection} is already up to date."
+        elif self.dry_run:
+            head = f"Would {verb} {self.inspection}"
+        else:
+            head = f"{verb.capitalize()}d {self.inspection}"
         return [head, *(f"  - {c}" for c in self.changes)]
 
 
@@ -146,15 +149,19 @@ def _sync_judgements(inspection: Inspection, parsed: ParsedReport) -> list[str]:
         judgement = existing.pop(area, None)
         if judgement is None:
             Judgement.objects.create(inspection=inspection, area=area, grade=grade)
-            changes.append(f"judgement added: {area} {grade}")
+            changes.append(f"judgement added: {_judgement(area, grade)}")
         elif judgement.grade != grade:
             judgement.grade = grade
             judgement.save(update_fields=["grade"])
-            changes.append(f"judgement changed: {area} now {grade}")
+            changes.append(f"judgement changed: {_judgement(area, grade)}")
     for judgement in existing.values():
         judgement.delete()
-        changes.append(f"judgement removed: {judgement.area}")
+        changes.append(f"judgement removed: {judgement.get_area_display()}")
     return changes
+
+
+def _judgement(area: str, grade: str) -> str:
+    return f"{JudgementArea(area).label}: {Grade(grade).label}"
 
 
 def _sync_paragraphs(inspection: Inspection, parsed: ParsedReport):
@@ -194,7 +201,7 @@ def _sync_recommendations(
         finding = existing.pop(order, None)
         if finding is None:
             finding = Recommendation.objects.create(inspection=inspection, order=order, text=text)
-            changes.append(f"finding {order} added")
+            changes.append(f"finding {order} added: {Truncator(text).chars(90)}")
             _link(finding, rules, paragraphs)
         elif finding.text != text:
             finding.text = text
