@@ -102,33 +102,25 @@ def _write(parsed: ParsedReport, kind: str, authority_name: str, dry_run: bool) 
         )
         changes.append(f"new local authority {authority_name}")
 
+    details = {
+        "end_date": parsed.end_date,
+        "published_date": parsed.published_date,
+        "lead_inspector": parsed.lead_inspector or "",
+    }
     inspection, created = Inspection.objects.get_or_create(
-        authority=authority,
-        kind=kind,
-        start_date=parsed.start_date,
-        defaults={
-            "end_date": parsed.end_date,
-            "published_date": parsed.published_date,
-            "lead_inspector": parsed.lead_inspector or "",
-        },
+        authority=authority, kind=kind, start_date=parsed.start_date, defaults=details
     )
-    if not created:
-        wanted = {
-            "end_date": parsed.end_date,
-            "published_date": parsed.published_date,
-            "lead_inspector": parsed.lead_inspector or "",
-        }
-        changed = [k for k, v in wanted.items() if getattr(inspection, k) != v]
-        if changed:
-            for k in changed:
-                setattr(inspection, k, wanted[k])
-            inspection.save(update_fields=changed)
-            changes.append("inspection details: " + ", ".join(changed))
+    changed = [k for k, v in details.items() if getattr(inspection, k) != v]
+    if changed:
+        for k in changed:
+            setattr(inspection, k, details[k])
+        inspection.save(update_fields=changed)
+        changes.append("inspection details: " + ", ".join(changed))
 
     changes += _sync_judgements(inspection, parsed)
     paragraphs, paragraph_changes = _sync_paragraphs(inspection, parsed)
     changes += paragraph_changes
-    changes += _sync_recommendations(inspection, parsed, paragraphs, new=created)
+    changes += _sync_recommendations(inspection, parsed, paragraphs)
     return ImportSummary(inspection=inspection, created=created, changes=changes, dry_run=dry_run)
 
 
@@ -192,7 +184,7 @@ def _sync_paragraphs(inspection: Inspection, parsed: ParsedReport):
 
 
 def _sync_recommendations(
-    inspection: Inspection, parsed: ParsedReport, paragraphs: dict, *, new: bool
+    inspection: Inspection, parsed: ParsedReport, paragraphs: dict
 ) -> list[str]:
     changes = []
     rules = list(ThemeRule.objects.select_related("theme"))
@@ -227,9 +219,7 @@ def _link(finding: Recommendation, rules: list[ThemeRule], paragraphs: dict) -> 
     if not themes:
         return
     finding.themes.set(themes)
-    phrases = [rule.phrase for rule in rules if rule.theme in themes]
+    theirs = [rule for rule in rules if rule.theme in themes]
     finding.paragraphs.set(
-        p
-        for p in paragraphs.values()
-        if any(phrase.lower() in p.text.lower() for phrase in phrases)
+        p for p in paragraphs.values() if any(rule.matches(p.text) for rule in theirs)
     )

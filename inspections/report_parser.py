@@ -363,7 +363,7 @@ def _kind(lines: list[str]) -> str:
     )
 
 
-def _authority(lines: list[str], kind: str) -> str:
+def _authority(lines: list[str]) -> str:
     head = lines[:80]
     joined = " ".join(head)
     name = r"([A-Z][^.:;]{0,60}?)"  # a name starts with a capital: not "inspection of local…"
@@ -424,7 +424,7 @@ def _dates_in(span: str) -> list[date]:
         raise ReportError(f"The inspection dates “{span}” are not real dates ({exc}).") from None
 
 
-def _visit_dates(lines: list[str], kind: str) -> tuple[date | None, date | None]:
+def _visit_dates(lines: list[str]) -> tuple[date | None, date | None]:
     for i, line in enumerate(lines[:80]):
         m = re.match(r"^Inspection dates?:\s*(.*)$", line, re.I)
         if m:
@@ -516,8 +516,8 @@ def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
                     if joined.lower() == REQUIRES_IMPROVEMENT:
                         grade, partial = GRADES[REQUIRES_IMPROVEMENT], ""
                     continue
-            if _full_grade(text):
-                grade = _full_grade(text)
+            if full := _full_grade(text):
+                grade = full
                 continue
             if text.lower() != "requires" and REQUIRES_IMPROVEMENT.startswith(text.lower()):
                 partial = text
@@ -536,8 +536,8 @@ def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
                 stop = True
                 break
             if tail:
-                if _full_grade(tail):
-                    grade = _full_grade(tail)
+                if full := _full_grade(tail):
+                    grade = full
                 else:
                     partial = tail
         if stop:
@@ -672,12 +672,12 @@ def parse_report(text: str) -> ParsedReport:
 
     kind = _kind(lines)
     report = ParsedReport(
-        authority=_authority(lines, kind),
+        authority=_authority(lines),
         inspection_kind=kind,
         start_date=None,
         end_date=None,
     )
-    report.start_date, report.end_date = _visit_dates(lines, kind)
+    report.start_date, report.end_date = _visit_dates(lines)
     report.published_date = _published_date(lines, kind)
     report.lead_inspector = _lead_inspector(lines)
     report.recommendations, rec_start, rec_end = _recommendations(lines, raw_lines)
