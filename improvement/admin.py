@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .bulk import apply_import, export_actions, parse_actions
 from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Team
-from .tables import FORMATS
+from .tables import FORMATS, download
 
 SESSION_KEY = "action_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -112,9 +112,7 @@ class ActionAdmin(SimpleHistoryAdmin):
         return own + super().get_urls()
 
     def _export(self, queryset, fmt: str) -> HttpResponse:
-        response = HttpResponse(export_actions(queryset, fmt), content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="actions.{fmt}"'
-        return response
+        return download(export_actions(queryset, fmt), f"actions.{fmt}", FORMATS[fmt])
 
     @admin.action(description="Export selected actions as CSV")
     def export_csv(self, request, queryset):

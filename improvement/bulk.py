@@ -20,29 +20,11 @@ from openpyxl import load_workbook
 
 from inspections.models import LocalAuthority, Recommendation
 
-from .models import Action, Status, Team
-from .tables import FORMULA_STARTS, table_bytes
+from .choices import Status
+from .models import Action, Team
+from .rules import completed_date_error
+from .tables import DATE, FORMULA_STARTS, NUMBER, TEXT, Column, headers, table_bytes
 
-COLUMNS = [
-    "id",
-    "authority",
-    "findings",
-    "title",
-    "description",
-    "owner",
-    "team",
-    "partner_agency",
-    "priority",
-    "start_date",
-    "original_due_date",
-    "due_date",
-    "status",
-    "completed_date",
-    "success_measure",
-]
-REQUIRED = {"authority", "findings", "title", "status"}
-DATE_FIELDS = ["start_date", "original_due_date", "due_date", "completed_date"]
-TEXT_FIELDS = ["title", "description", "partner_agency", "success_measure"]
 FINDING_REF = re.compile(
     r"^(?:(?P<date>\d{4}-\d{2}-\d{2})|undated) (?P<kind>[a-z_]+)"
     r"(?: \(id (?P<pk>\d+)\))? #(?P<order>\d+)$"
@@ -60,30 +42,36 @@ def finding_ref(finding: Recommendation) -> str:
     return f"undated {inspection.kind} (id {inspection.pk}) #{finding.order}"
 
 
+LOOKUP = "lookup"  # a name the import looks up: an authority, user, team, finding or choice
+
+BULK_COLUMNS = [
+    Column("id", lambda a: a.pk, NUMBER),
+    Column("authority", lambda a: a.authority.name, LOOKUP),
+    Column("findings", lambda a: "; ".join(finding_ref(f) for f in a.findings.all()), LOOKUP),
+    Column("title", lambda a: a.title),
+    Column("description", lambda a: a.description),
+    Column("owner", lambda a: a.owner.get_username() if a.owner else "", LOOKUP),
+    Column("team", lambda a: a.team.name if a.team else "", LOOKUP),
+    Column("partner_agency", lambda a: a.partner_agency),
+    Column("priority", lambda a: a.priority, LOOKUP),
+    Column("start_date", lambda a: a.start_date, DATE),
+    Column("original_due_date", lambda a: a.original_due_date, DATE),
+    Column("due_date", lambda a: a.due_date, DATE),
+    Column("status", lambda a: a.get_status_display(), LOOKUP),
+    Column("completed_date", lambda a: a.completed_date, DATE),
+    Column("success_measure", lambda a: a.success_measure),
+]
+COLUMNS = headers(BULK_COLUMNS)
+REQUIRED = {"authority", "findings", "title", "status"}
+DATE_FIELDS = [c.header for c in BULK_COLUMNS if c.kind == DATE]
+TEXT_FIELDS = [c.header for c in BULK_COLUMNS if c.kind == TEXT]
+
+
 def export_actions(queryset, fmt: str) -> bytes:
-    rows = []
     actions = queryset.select_related("authority", "owner", "team").prefetch_related(
         "findings__inspection"
     )
-    for a in actions.order_by("pk"):
-        rows.append(
-            [
-                a.pk,
-                a.authority.name,
-                "; ".join(finding_ref(f) for f in a.findings.all()),
-                a.title,
-                a.description,
-                a.owner.get_username() if a.owner else "",
-                a.team.name if a.team else "",
-                a.partner_agency,
-                a.priority,
-                *(getattr(a, name) for name in DATE_FIELDS[:3]),
-                a.get_status_display(),
-                a.completed_date,
-                a.success_measure,
-            ]
-        )
-    return table_bytes(COLUMNS, rows, fmt)
+    return table_bytes(BULK_COLUMNS, actions.order_by("pk"), fmt)
 
 
 @dataclass
@@ -208,7 +196,7 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
     if action_id:
         try:
             pk = int(float(action_id))
-        except ValueError:
+        except (ValueError, OverflowError):
             error("id", f"'{action_id}' is not a number; leave it empty for a new action")
         else:
             if pk in seen_ids:
@@ -221,8 +209,10 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
                 error("id", f"action {pk} belongs to {row.action.authority}, not {authority}")
 
     values = {name: _text(raw, name) for name in TEXT_FIELDS}
-    if len(values["title"]) > 200:
-        error("title", "must be 200 characters or fewer")
+    for name in TEXT_FIELDS:
+        limit = Action._meta.get_field(name).max_length
+        if limit and len(values[name]) > limit:
+            error(name, f"must be {limit} characters or fewer")
 
     owner = _text(raw, "owner")
     values["owner"] = lookups.users.get(owner) if owner else None
@@ -252,10 +242,8 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
             error(name, f"'{cell}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         values[name] = parsed
 
-    if values["status"] == Status.COMPLETE and not values["completed_date"]:
-        error("completed_date", "a complete action needs a completed date")
-    if values["status"] and values["status"] != Status.COMPLETE and values["completed_date"]:
-        error("completed_date", "only a complete action can have a completed date")
+    if problem := completed_date_error(values["status"] or "", values["completed_date"]):
+        error("completed_date", problem)
 
     for ref in filter(None, (r.strip() for r in _text(raw, "findings").split(";"))):
         finding = _find(ref, authority, lookups.findings)

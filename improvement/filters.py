@@ -1,23 +1,16 @@
 """Filters for the findings table and the actions list. State lives in the query string."""
 
-import datetime as dt
-
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import Q
 
 from inspections.models import Inspection, JudgementArea, LocalAuthority, Theme
 
-from .models import (
-    RAG,
-    Action,
-    FindingStatus,
-    Status,
-    authorities_visible_to,
-    rollup_status,
-    worst_rag,
-)
+from .access import authorities_visible_to
+from .choices import RAG, FindingStatus, Status
+from .models import Action
+from .people import display_name
+from .selectors import actions_where_rag, findings_where
 
 YES_NO = [("yes", "Yes")]
 
@@ -60,7 +53,7 @@ class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
     @property
     def field(self):
         field = super().field
-        field.label_from_instance = lambda u: u.get_full_name() or u.username
+        field.label_from_instance = display_name
         return field
 
 
@@ -147,22 +140,15 @@ class FindingFilter(AuthorityScopedFilterSet):
 
     # Status and RAG are worked out in Python from the actions, as everywhere else.
     def filter_status(self, queryset, name, value):
-        return self._keep(queryset, lambda f: finding_rollup(f)[0] == value)
+        return findings_where(queryset, lambda rollup: rollup[0] == value)
 
     def filter_open(self, queryset, name, value):
         if value != "yes":
             return queryset
-        return self._keep(queryset, lambda f: finding_rollup(f)[0] != FindingStatus.COMPLETE)
+        return findings_where(queryset, lambda rollup: rollup[0] != FindingStatus.COMPLETE)
 
     def filter_rag(self, queryset, name, value):
-        return self._keep(queryset, lambda f: finding_rollup(f)[1] == value)
-
-    @staticmethod
-    def _keep(queryset, wanted):
-        rows = queryset.prefetch_related(
-            Prefetch("actions", queryset=Action.objects.only(*RAG_FIELDS))
-        )
-        return queryset.filter(pk__in=[f.pk for f in rows if wanted(f)])
+        return findings_where(queryset, lambda rollup: rollup[1] == value)
 
 
 class ActionFilter(AuthorityScopedFilterSet):
@@ -177,7 +163,7 @@ class ActionFilter(AuthorityScopedFilterSet):
     rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_rag")
     overdue = _overdue_filter()
     due_within = django_filters.NumberFilter(
-        label="Due within (days)", method="filter_due_within", min_value=0
+        label="Due within (days)", method="filter_due_within", min_value=0, max_value=3660
     )
     q = django_filters.CharFilter(label="Search", method="search")
 
@@ -185,10 +171,7 @@ class ActionFilter(AuthorityScopedFilterSet):
         return queryset.overdue() if value == "yes" else queryset
 
     def filter_due_within(self, queryset, name, value):
-        today = timezone.localdate()
-        return queryset.open().filter(
-            due_date__gte=today, due_date__lte=today + dt.timedelta(days=int(value))
-        )
+        return queryset.due_within(int(value))
 
     def search(self, queryset, name, value):
         if not value.strip():
@@ -200,15 +183,4 @@ class ActionFilter(AuthorityScopedFilterSet):
         ).distinct()
 
     def filter_rag(self, queryset, name, value):
-        rows = queryset.only(*RAG_FIELDS)
-        return queryset.filter(pk__in=[a.pk for a in rows if a.rag == value])
-
-
-# The fields Action.rag reads.
-RAG_FIELDS = ["status", "start_date", "due_date", "last_update_at", "rag_override"]
-
-
-def finding_rollup(finding) -> tuple[str, str]:
-    """(status, RAG) of a finding from its prefetched actions."""
-    actions = list(finding.actions.all())
-    return rollup_status([a.status for a in actions]), worst_rag([a.rag for a in actions])
+        return actions_where_rag(queryset, value)

@@ -60,6 +60,19 @@ class ProgressForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
 
+    @classmethod
+    def after_conflict(cls, data, *, action: Action) -> "ProgressForm":
+        """The form again against the action as it is now, keeping everything typed.
+
+        Bound and checked, so the person sees it as they left it, and can save it
+        again against the new version once they have read what changed.
+        """
+        post = data.copy()
+        post["version"] = action.version
+        form = cls(post, action=action)
+        form.is_valid()
+        return form
+
     def clean(self):
         data = super().clean()
         moved = "due_date" in data and data["due_date"] != self.action.due_date

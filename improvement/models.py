@@ -1,104 +1,36 @@
 """What the council does about it: actions, their progress and evidence."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Prefetch, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from inspections.models import LocalAuthority, Recommendation
 
+from . import rules
+from .access import authorities_visible_to, can_lead, can_update, has_role, is_admin
+from .choices import RAG, FindingStatus, Role, Status
 from .uploads import validate_evidence_file
 
-
-class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    BLOCKED = "blocked", "Blocked"
-    COMPLETE = "complete", "Complete"
-
-
-class Role(models.TextChoices):
-    """The Django groups that decide what a person may do (made by a migration)."""
-
-    LEADER = "Leaders"
-    MANAGER = "Managers"
-    VIEWER = "Viewers"
-
-
-class RAG(models.TextChoices):
-    """Red, amber, green, and blue for done. See Action.computed_rag for the rule."""
-
-    BLUE = "blue", "Blue"
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-
-
-def has_role(user, role: Role) -> bool:
-    """True if the user is in the role's group. Cached per request on the user object."""
-    if not hasattr(user, "_role_names"):
-        user._role_names = set(user.groups.values_list("name", flat=True))
-    return role.value in user._role_names
-
-
-def is_admin(user) -> bool:
-    return user.is_active and user.is_superuser
-
-
-def authorities_visible_to(user) -> models.QuerySet[LocalAuthority]:
-    """The authorities whose plans the user may see: those they work for, if they hold a role."""
-    if is_admin(user):
-        return LocalAuthority.objects.all()
-    if not any(has_role(user, role) for role in Role):
-        return LocalAuthority.objects.none()
-    return LocalAuthority.objects.filter(members=user)
-
-
-def findings_visible_to(user) -> models.QuerySet[Recommendation]:
-    return Recommendation.objects.filter(inspection__authority__in=authorities_visible_to(user))
-
-
-class FindingStatus(models.TextChoices):
-    """A finding's status, rolled up from its actions (see rollup_status)."""
-
-    NO_ACTIONS = "no_actions", "No actions yet"
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    BLOCKED = "blocked", "Blocked"
-    COMPLETE = "complete", "Complete"
-
-
-def rollup_status(statuses: list[str]) -> str:
-    """One status for a finding from its actions' statuses.
-
-    No actions: nothing is being done about it. All complete: complete. Any
-    blocked: blocked (a leader must know). Any started or done: in progress.
-    """
-    if not statuses:
-        return FindingStatus.NO_ACTIONS
-    if all(s == Status.COMPLETE for s in statuses):
-        return FindingStatus.COMPLETE
-    if Status.BLOCKED in statuses:
-        return FindingStatus.BLOCKED
-    if any(s in (Status.IN_PROGRESS, Status.COMPLETE) for s in statuses):
-        return FindingStatus.IN_PROGRESS
-    return FindingStatus.NOT_STARTED
-
-
-# Worst first: a finding is as red as its reddest action.
-RAG_ORDER = ["red", "amber", "green", "blue"]
-
-
-def worst_rag(rags: list[str]) -> str:
-    """The worst RAG of a finding's actions; red when it has no actions at all."""
-    if not rags:
-        return "red"
-    return min(rags, key=RAG_ORDER.index)
+__all__ = [
+    # The vocabularies, re-exported so that callers import models from one place.
+    "RAG",
+    "FindingStatus",
+    "Role",
+    "Status",
+    "Team",
+    "Action",
+    "ProgressUpdate",
+    "Evidence",
+    "BoardReport",
+    "UnreadableReport",
+    "ReminderSent",
+]
 
 
 class Team(models.Model):
@@ -139,18 +71,44 @@ class ActionQuerySet(models.QuerySet):
             return visible.filter(Q(owner=user) | Q(team__members=user)).distinct()
         return self.none()
 
+    def owned_by(self, user) -> "ActionQuerySet":
+        """Actions the user owns, or that a team they belong to owns."""
+        return self.filter(Q(owner=user) | Q(team__members=user)).distinct()
+
     def open(self) -> "ActionQuerySet":
         return self.exclude(status=Status.COMPLETE)
 
+    @staticmethod
+    def overdue_q(today: date) -> Q:
+        """SQL twin of rules.is_overdue."""
+        return ~Q(status=Status.COMPLETE) & Q(due_date__lt=today)
+
     def overdue(self, today: date | None = None) -> "ActionQuerySet":
+        return self.filter(self.overdue_q(today or timezone.localdate()))
+
+    def due_by(self, last_day: date) -> "ActionQuerySet":
+        """Open actions overdue or due on or before last_day."""
+        return self.open().filter(due_date__lte=last_day)
+
+    def due_within(self, days: int, today: date | None = None) -> "ActionQuerySet":
+        """SQL twin of rules.is_due_within."""
         today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
+    def overdue_first(self, today: date | None = None) -> "ActionQuerySet":
+        """Overdue actions first, then by due date."""
+        flag = Case(When(self.overdue_q(today or timezone.localdate()), then=0), default=1)
+        return self.annotate(overdue_first=flag).order_by("overdue_first", "due_date", "pk")
 
-# The RAG rule's thresholds (see Action.computed_rag).
-AMBER_SCHEDULE_MARGIN = 0.25
-STALE_AFTER_DAYS = 30
-DUE_SOON_DAYS = 30
+    def for_list(self) -> "ActionQuerySet":
+        """Everything a list of actions shows, in a fixed number of queries."""
+        return (
+            self.select_related("authority", "owner", "team")
+            .prefetch_related(
+                Prefetch("findings", queryset=Recommendation.objects.select_related("inspection"))
+            )
+            .order_by("due_date", "pk")
+        )
 
 
 class Action(models.Model):
@@ -243,55 +201,30 @@ class Action(models.Model):
     @property
     def rag(self) -> str:
         """The RAG shown everywhere: a leader's override if set, else the computed one."""
-        return self.rag_override or self.computed_rag()
+        return rules.shown_rag(self.rag_override, self.computed_rag())
 
     def get_rag_display(self) -> str:
         return RAG(self.rag).label
 
     def computed_rag(self, today: date | None = None) -> str:
-        """The RAG rule, in one place (documented in the README).
-
-        - blue: complete;
-        - red: blocked, or open past its current due date;
-        - amber: behind schedule. Either the share of the time from start to due date
-          that has gone is well ahead of progress (more than a quarter ahead, counting
-          "not started" as no progress and "in progress" as half way), or nothing was
-          recorded in the last 30 days while it is due within 30 days;
-        - green: otherwise.
-        """
-        today = today or timezone.localdate()
-        if self.status == Status.COMPLETE:
-            return RAG.BLUE
-        if self.status == Status.BLOCKED or (self.due_date and self.due_date < today):
-            return RAG.RED
-        if self.due_date:
-            if self.start_date and self.start_date < self.due_date:
-                elapsed = (today - self.start_date).days / (self.due_date - self.start_date).days
-                progress = 0.5 if self.status == Status.IN_PROGRESS else 0.0
-                if elapsed - progress > AMBER_SCHEDULE_MARGIN:
-                    return RAG.AMBER
-            last = timezone.localdate(self.last_update_at) if self.last_update_at else None
-            stale = last is None or (today - last).days > STALE_AFTER_DAYS
-            if stale and (self.due_date - today).days <= DUE_SOON_DAYS:
-                return RAG.AMBER
-        return RAG.GREEN
+        """The RAG rule: see rules.computed_rag."""
+        return rules.computed_rag(self, today or timezone.localdate())
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.status != Status.COMPLETE
-            and self.due_date is not None
-            and self.due_date < timezone.localdate()
-        )
+        return rules.is_overdue(self.status, self.due_date, timezone.localdate())
+
+    def set_status(self, status: str, today: date) -> None:
+        """A new status, with the completed date that goes with it."""
+        self.status = status
+        self.completed_date = rules.completed_date_for(status, self.completed_date, today)
 
     def can_update(self, user) -> bool:
-        return Action.objects.updatable_by(user).filter(pk=self.pk).exists()
+        return can_update(user, self)
 
     def can_lead(self, user) -> bool:
         """Leaders of this action's authority may accept evidence and override the RAG."""
-        if is_admin(user):
-            return True
-        return has_role(user, Role.LEADER) and self.authority.members.filter(pk=user.pk).exists()
+        return can_lead(user, self.authority)
 
 
 class ProgressUpdate(models.Model):
@@ -407,6 +340,10 @@ class Evidence(models.Model):
         return self.title
 
 
+class UnreadableReport(Exception):
+    """A saved report's data is in a schema this code does not know."""
+
+
 class BoardReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> "BoardReportQuerySet":
         return self.filter(authority__in=authorities_visible_to(user))
@@ -416,8 +353,14 @@ class BoardReport(models.Model):
     """A quarterly progress report as issued to the improvement board: frozen once saved.
 
     `data` is the whole report (see improvement.reports.build_report), so a board
-    pack reads the same for ever, whatever happens to the plan afterwards.
+    pack reads the same for ever, whatever happens to the plan afterwards. Its
+    "version" key is the schema it was written in; read it through `content()`,
+    which refuses a schema this code cannot read. A change to the shape of the
+    data bumps SCHEMA_VERSION and teaches `content()` to read the old one.
     """
+
+    SCHEMA_VERSION = 1
+    READABLE_VERSIONS = frozenset({1})
 
     authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, related_name="board_reports"
@@ -456,6 +399,16 @@ class BoardReport(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("A saved board report cannot be deleted.")
+
+    def content(self) -> dict:
+        """The frozen report data, after checking its schema version."""
+        version = self.data.get("version") if isinstance(self.data, dict) else None
+        if version not in self.READABLE_VERSIONS:
+            raise UnreadableReport(
+                f"Board report {self.pk} is in schema version {version!r}; "
+                f"this version of the app reads {sorted(self.READABLE_VERSIONS)}."
+            )
+        return self.data
 
     def previous(self) -> "BoardReport | None":
         """The report saved before this one for the same authority."""

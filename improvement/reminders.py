@@ -15,9 +15,17 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Action, ReminderSent, Role
+from .choices import Role
+from .models import Action, ReminderSent
+from .rules import REMINDER_WINDOW_DAYS, is_overdue
 
-DUE_SOON_DAYS = 14
+
+@dataclass(frozen=True)
+class DueAction:
+    """An action as a reminder lists it, with the link to its page."""
+
+    action: Action
+    link: str
 
 
 @dataclass
@@ -28,26 +36,26 @@ class Outcome:
 
 
 def _due_actions(today: dt.date):
-    """Open actions that are overdue or due within the next 14 days."""
+    """Open actions that are overdue or due within the reminder window."""
     return (
-        Action.objects.open()
-        .filter(due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+        Action.objects.due_by(today + dt.timedelta(days=REMINDER_WINDOW_DAYS))
         .select_related("owner", "authority")
         .order_by("due_date", "pk")
     )
 
 
-def _link(action: Action) -> str:
-    return settings.SITE_URL.rstrip("/") + action.get_absolute_url()
+def _row(action: Action, today: dt.date) -> tuple[str, DueAction]:
+    """Which list the action goes in, and the row for it."""
+    key = "overdue" if is_overdue(action.status, action.due_date, today) else "due_soon"
+    return key, DueAction(action, settings.SITE_URL.rstrip("/") + action.get_absolute_url())
 
 
 def owner_digests(today: dt.date) -> dict:
     """{owner: {"overdue": [...], "due_soon": [...]}} for active owners."""
     digests: dict = defaultdict(lambda: {"overdue": [], "due_soon": []})
     for action in _due_actions(today).filter(owner__is_active=True):
-        action.link = _link(action)
-        key = "overdue" if action.due_date < today else "due_soon"
-        digests[action.owner][key].append(action)
+        key, row = _row(action, today)
+        digests[action.owner][key].append(row)
     return digests
 
 
@@ -55,9 +63,8 @@ def leader_summaries(today: dt.date) -> dict:
     """{leader: [(authority, overdue, due_soon)]} for active leaders of each authority."""
     by_authority: dict = defaultdict(lambda: {"overdue": [], "due_soon": []})
     for action in _due_actions(today):
-        action.link = _link(action)
-        key = "overdue" if action.due_date < today else "due_soon"
-        by_authority[action.authority_id][key].append(action)
+        key, row = _row(action, today)
+        by_authority[action.authority_id][key].append(row)
     leaders = (
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.LEADER.value)
@@ -90,7 +97,7 @@ def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> Ou
             today,
             "Your improvement plan actions: overdue and due soon",
             "email/owner_digest",
-            {"user": owner, "today": today, "days": DUE_SOON_DAYS, **digest},
+            {"user": owner, "today": today, "days": REMINDER_WINDOW_DAYS, **digest},
             outcome,
             dry_run,
         )
@@ -101,7 +108,7 @@ def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> Ou
             today,
             "Improvement plan: overdue and due-soon actions",
             "email/leader_summary",
-            {"user": leader, "today": today, "days": DUE_SOON_DAYS, "rows": rows},
+            {"user": leader, "today": today, "days": REMINDER_WINDOW_DAYS, "rows": rows},
             outcome,
             dry_run,
         )

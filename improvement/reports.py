@@ -14,18 +14,11 @@ from django.utils import timezone
 
 from inspections.models import LocalAuthority, Recommendation
 
-from .models import (
-    RAG,
-    Action,
-    Evidence,
-    FindingStatus,
-    ProgressUpdate,
-    Status,
-    rollup_status,
-    worst_rag,
-)
-
-REPORT_VERSION = 1
+from .choices import RAG, FindingStatus, Status
+from .models import Action, BoardReport, Evidence, ProgressUpdate
+from .people import display_name
+from .rules import action_state_at, is_overdue, rollup_status, worst_rag
+from .selectors import recurring_themes
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -34,36 +27,6 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def action_state_at(action: Action, updates: list[ProgressUpdate], moment: dt.datetime) -> dict:
-    """Status, due date and RAG of an action at a moment, from its updates (oldest first)."""
-    if action.created_at and action.created_at > moment:
-        return {"exists": False, "status": "", "due_date": None, "rag": ""}
-    before = [u for u in updates if u.created_at <= moment]
-    if before:
-        status, due, last = (
-            before[-1].status_after,
-            before[-1].due_date_after,
-            before[-1].created_at,
-        )
-    elif updates:
-        status, due, last = updates[0].status_before, updates[0].due_date_before, None
-    else:
-        status, due, last = action.status, action.due_date, None
-    then = Action(
-        status=status,
-        start_date=action.start_date,
-        due_date=due,
-        last_update_at=last,
-        completed_date=action.completed_date if status == Status.COMPLETE else None,
-    )
-    return {
-        "exists": True,
-        "status": status,
-        "due_date": due.isoformat() if due else None,
-        "rag": then.computed_rag(today=timezone.localdate(moment)),
-    }
 
 
 def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> dict:
@@ -111,21 +74,15 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
             row = {
                 "id": action.pk,
                 "title": action.title,
-                "owner": (action.owner.get_full_name() or action.owner.username)
-                if action.owner
-                else "",
+                "owner": display_name(action.owner) if action.owner else "",
                 "start": at_start,
                 "end": at_end,
-                "overdue_at_end": bool(
-                    at_end["exists"]
-                    and at_end["status"] != Status.COMPLETE
-                    and at_end["due_date"]
-                    and at_end["due_date"] < end.isoformat()
-                ),
+                "overdue_at_end": at_end["exists"]
+                and is_overdue(at_end["status"], _date(at_end["due_date"]), end),
                 "updates": [
                     {
                         "at": timezone.localtime(u.created_at).isoformat(timespec="minutes"),
-                        "author": u.author.get_full_name() or u.author.username,
+                        "author": display_name(u.author),
                         "from": u.status_before,
                         "to": u.status_after,
                         "note": u.note,
@@ -179,7 +136,7 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
 
     all_actions = [a for f in rows for a in f["actions"] if a["end"]["exists"]]
     return {
-        "version": REPORT_VERSION,
+        "version": BoardReport.SCHEMA_VERSION,
         "authority": authority.name,
         "authority_slug": authority.slug,
         "start": start.isoformat(),
@@ -213,23 +170,23 @@ def _inspection_label(inspection) -> str:
 
 def _recurring(findings: list[Recommendation]) -> list[dict]:
     """Themes raised in more than one inspection, oldest first (undated visits last)."""
-    seen: dict[str, dict] = {}
-    for finding in findings:
-        for theme in finding.themes.all():
-            seen.setdefault(theme.name, {})[finding.inspection.pk] = finding.inspection
     return [
         {
-            "theme": name,
-            "inspections": [
-                _inspection_label(i)
-                for i in sorted(
-                    inspections.values(), key=lambda i: (i.start_date is None, i.start_date, i.pk)
-                )
-            ],
+            "theme": row["theme"].name,
+            "inspections": [_inspection_label(i) for i, _ in row["inspections"]],
         }
-        for name, inspections in sorted(seen.items())
-        if len(inspections) > 1
+        for row in recurring_themes(findings)
     ]
+
+
+def period_label(data: dict) -> str:
+    start = dt.date.fromisoformat(data["start"])
+    end = dt.date.fromisoformat(data["end"])
+    return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def compare_reports(previous: dict, current: dict) -> list[dict]:

@@ -8,7 +8,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Action, Evidence, ProgressUpdate, Status
+from inspections.models import LocalAuthority
+
+from .access import can_lead
+from .models import Action, BoardReport, Evidence, ProgressUpdate
+from .reports import build_report
 from .uploads import safe_filename
 
 # Fields whose change another person should be told about before they save.
@@ -87,12 +91,8 @@ def action_record_update(
 
             if current.original_due_date is None:
                 current.original_due_date = current.due_date
-            current.status = status
+            current.set_status(status, timezone.localdate(now))
             current.due_date = due_date
-            if status == Status.COMPLETE:
-                current.completed_date = current.completed_date or timezone.localdate(now)
-            else:
-                current.completed_date = None
             current.last_update_at = now
             current._change_reason = "Progress recorded"
             current.save()
@@ -108,20 +108,6 @@ def action_record_update(
             record.file.delete(save=False)
         raise
     return update
-
-
-def evidence_add(*, action: Action, added_by, evidence: NewEvidence) -> Evidence:
-    """Add evidence to an action on its own, outside a progress update."""
-    if not action.can_update(added_by):
-        raise PermissionDenied
-    record = _evidence_record(action, added_by, evidence, timezone.now())
-    try:
-        record.save()
-    except BaseException:
-        if record.file:
-            record.file.delete(save=False)
-        raise
-    return record
 
 
 def _evidence_record(action: Action, added_by, evidence: NewEvidence, when) -> Evidence:
@@ -144,6 +130,9 @@ def _evidence_record(action: Action, added_by, evidence: NewEvidence, when) -> E
 
 
 def evidence_accept(*, evidence: Evidence, leader) -> Evidence:
+    """A leader of the action's authority accepts evidence that the action worked."""
+    if not evidence.action.can_lead(leader):
+        raise PermissionDenied
     evidence.accepted_by = leader
     evidence.accepted_at = timezone.now()
     evidence.save(update_fields=["accepted_by", "accepted_at"])
@@ -152,6 +141,8 @@ def evidence_accept(*, evidence: Evidence, leader) -> Evidence:
 
 def action_override_rag(*, action: Action, leader, rag: str, reason: str) -> Action:
     """A leader's override of the computed RAG; the reason is kept in the action's history."""
+    if not action.can_lead(leader):
+        raise PermissionDenied
     action.rag_override = rag
     action.rag_override_reason = reason if rag else ""
     action._change_reason = f"RAG override by {leader}: {reason}" if rag else "RAG override removed"
@@ -194,3 +185,23 @@ def _display(field, value) -> str:
     if isinstance(value, dt.date):
         return f"{value:%-d %B %Y}"
     return str(value)
+
+
+def board_report_save(
+    *, authority: LocalAuthority, author, title: str, start: dt.date, end: dt.date
+) -> BoardReport:
+    """Freeze the board report for a period: from now on it never changes."""
+    if not can_lead(author, authority):
+        raise PermissionDenied
+    report = BoardReport(
+        authority=authority,
+        title=title,
+        period_start=start,
+        period_end=end,
+        data=build_report(authority=authority, start=start, end=end),
+        created_by=author,
+        created_at=timezone.now(),
+    )
+    report.full_clean()
+    report.save()
+    return report

@@ -1,6 +1,7 @@
 """Colours for status and RAG tags. The tag text always says the status: colour is never alone."""
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -65,3 +66,28 @@ def iso_date(value: str, fmt: str = "j M Y"):
     if not value:
         return ""
     return date_format(dt.date.fromisoformat(value[:10]), fmt)
+
+
+@register.filter
+def person(user) -> str:
+    """A person's name as pages show it (see people.display_name)."""
+    from improvement.people import display_name
+
+    return display_name(user) if user else ""
+
+
+@register.simple_tag
+def tag(text, colour: str = "", hidden: str = "", prefix: str = "", suffix: str = "") -> str:
+    """A GOV.UK tag: `{% tag text colour hidden="RAG: " prefix="Overall: " %}`.
+
+    `hidden` is read by screen readers only; `prefix` and `suffix` are shown
+    around the text. The one place the tag's markup is written.
+    """
+    return format_html(
+        '<strong class="govuk-tag {}">{}{}{}{}</strong>',
+        colour,
+        format_html('<span class="govuk-visually-hidden">{}</span>', hidden) if hidden else "",
+        prefix,
+        text,
+        suffix,
+    )

@@ -1,0 +1,67 @@
+"""Who may see and do what: the one place for access rules.
+
+A person sees an authority's plan only if they are one of its members and hold
+a role; admins (active superusers) see every authority. Anyone else gets a 404
+from the views, never the data. Services call these functions themselves, so a
+new caller cannot skip a check.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from inspections.models import LocalAuthority, Recommendation
+
+from .choices import Role
+
+if TYPE_CHECKING:
+    from .models import Action
+
+# Anyone a request may carry: a signed-in user or AnonymousUser.
+User = Any
+
+
+def has_role(user: User, role: Role) -> bool:
+    """True if the user is in the role's group. Cached per request on the user object."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
+    return role.value in user._role_names
+
+
+def has_any_role(user: User) -> bool:
+    return any(has_role(user, role) for role in Role)
+
+
+def is_admin(user: User) -> bool:
+    return user.is_active and user.is_superuser
+
+
+def authorities_visible_to(user: User) -> QuerySet[LocalAuthority]:
+    """The authorities whose plans the user may see: those they work for, if they hold a role."""
+    if is_admin(user):
+        return LocalAuthority.objects.all()
+    if not has_any_role(user):
+        return LocalAuthority.objects.none()
+    return LocalAuthority.objects.filter(members=user)
+
+
+def findings_visible_to(user: User) -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(inspection__authority__in=authorities_visible_to(user))
+
+
+def can_lead(user: User, authority: LocalAuthority) -> bool:
+    """Leaders of an authority (and admins) accept evidence, override RAG and save reports."""
+    if is_admin(user):
+        return True
+    return has_role(user, Role.LEADER) and authority.members.filter(pk=user.pk).exists()
+
+
+def can_update(user: User, action: Action) -> bool:
+    """Leaders update any action of their authorities; managers theirs or their team's."""
+    from .models import Action
+
+    return Action.objects.updatable_by(user).filter(pk=action.pk).exists()

@@ -1,0 +1,101 @@
+"""The columns of each download, declared once (see tables.Column)."""
+
+from typing import Any
+
+from .choices import RAG, FindingStatus, Status
+from .models import Action
+from .people import display_name
+from .tables import DATE, DATETIME, NUMBER, Column
+
+FINDING_COLUMNS = [
+    Column("Authority", lambda r: r.finding.inspection.authority.name),
+    Column("Inspection", lambda r: r.finding.inspection.get_kind_display()),
+    Column("Inspection start", lambda r: r.finding.inspection.start_date, DATE, 14),
+    Column("Order", lambda r: r.finding.order, NUMBER, 8),
+    Column("Finding", lambda r: r.finding.text, width=60),
+    Column("Judgement area", lambda r: r.finding.get_judgement_area_display()),
+    Column("Themes", lambda r: "; ".join(t.name for t in r.finding.themes.all())),
+    Column("Owners", lambda r: "; ".join(r.owner_names)),
+    Column("Status", lambda r: r.rollup_status_label, width=16),
+    Column("RAG", lambda r: r.rollup_rag_label, width=10),
+    Column("Actions", lambda r: r.action_count, NUMBER, 10),
+    Column("Evidence", lambda r: r.evidence_count, NUMBER, 10),
+    Column("Last update", lambda r: r.last_update, DATETIME, 18),
+]
+
+
+def _owner(action: Action) -> str:
+    return display_name(action.owner) if action.owner else ""
+
+
+ACTION_COLUMNS = [
+    Column("Authority", lambda a: a.authority.name),
+    Column("Action", lambda a: a.title, width=40),
+    Column("Findings", lambda a: "; ".join(str(f) for f in a.findings.all()), width=60),
+    Column("Owner", _owner),
+    Column("Team", lambda a: a.team.name if a.team else ""),
+    Column("Status", lambda a: a.get_status_display(), width=16),
+    Column("RAG", lambda a: a.get_rag_display(), width=10),
+    Column("Start date", lambda a: a.start_date, DATE, 14),
+    Column("Original due date", lambda a: a.original_due_date, DATE, 14),
+    Column("Current due date", lambda a: a.due_date, DATE, 14),
+    Column("Completed", lambda a: a.completed_date, DATE, 14),
+    Column("Last update", lambda a: a.last_update_at, DATETIME, 18),
+]
+
+
+def _status_label(value: str) -> str:
+    return Status(value).label if value else "Not yet created"
+
+
+def _action(row: tuple[dict, dict | None], key: str, default: Any = "") -> Any:
+    action = row[1]
+    return default if action is None else action[key]
+
+
+# A board report's rows: (finding, action) pairs from the saved data; a finding
+# with no actions has one row with no action.
+BOARD_REPORT_COLUMNS = [
+    Column("Finding", lambda r: r[0]["text"], width=60),
+    Column("Inspection", lambda r: r[0]["inspection"]),
+    Column("Finding status at start", lambda r: FindingStatus(r[0]["status_start"]).label),
+    Column("Finding status at end", lambda r: FindingStatus(r[0]["status_end"]).label),
+    Column("Action", lambda r: r[1]["title"] if r[1] else "(no actions)", width=40),
+    Column("Owner", lambda r: _action(r, "owner")),
+    Column("Status at start", lambda r: _status_label(r[1]["start"]["status"]) if r[1] else ""),
+    Column("Status at end", lambda r: _status_label(r[1]["end"]["status"]) if r[1] else ""),
+    Column(
+        "RAG at end",
+        lambda r: RAG(r[1]["end"]["rag"]).label if r[1] and r[1]["end"]["rag"] else "",
+    ),
+    Column("Due at end", lambda r: (r[1]["end"]["due_date"] or "") if r[1] else ""),
+    Column("Overdue at end", lambda r: ("Yes" if r[1]["overdue_at_end"] else "No") if r[1] else ""),
+    Column(
+        "Updates in period",
+        lambda r: "\n".join(
+            f"{u['at']} {u['author']}: {u['note']}" for u in _action(r, "updates", [])
+        ),
+        width=60,
+    ),
+    Column(
+        "Evidence added in period",
+        lambda r: "\n".join(e["title"] for e in _action(r, "evidence", [])),
+        width=40,
+    ),
+    Column(
+        "Due date changes in period",
+        lambda r: "\n".join(
+            f"{c['from']} to {c['to']}: {c['reason']}" for c in _action(r, "due_date_changes", [])
+        ),
+        width=40,
+    ),
+]
+
+
+def board_report_rows(data: dict) -> list[tuple[dict, dict | None]]:
+    rows: list[tuple[dict, dict | None]] = []
+    for finding in data["findings"]:
+        if not finding["actions"]:
+            rows.append((finding, None))
+        rows.extend((finding, action) for action in finding["actions"])
+    return rows

@@ -1,0 +1,253 @@
+"""Reads that pages share, returning small typed rows for templates and exports.
+
+Each function runs a fixed number of queries whatever the size of the plan;
+the rules that decide a figure (overdue, due soon, roll-ups, RAG) come from
+improvement.rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from django.db.models import Count, F, Max, Prefetch, QuerySet
+from django.utils import timezone
+
+from inspections.models import Inspection, LocalAuthority, Recommendation, Theme
+
+from . import rules
+from .choices import RAG, FindingStatus, Status
+from .models import Action, ProgressUpdate
+from .people import display_name
+
+
+@dataclass
+class FindingRow:
+    """A finding as the dashboard's table and export show it."""
+
+    finding: Recommendation
+    rollup_status: str
+    rollup_rag: str
+    owners: list[Any]
+    evidence_count: int
+    last_update: dt.datetime | None
+    action_count: int
+
+    @property
+    def pk(self) -> int:
+        return self.finding.pk
+
+    @property
+    def rollup_status_label(self) -> str:
+        return FindingStatus(self.rollup_status).label
+
+    @property
+    def rollup_rag_label(self) -> str:
+        return RAG(self.rollup_rag).label
+
+    @property
+    def owner_names(self) -> list[str]:
+        return [display_name(u) for u in self.owners]
+
+
+def finding_rows(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Findings with everything the table shows, in a fixed number of queries.
+
+    A lazy queryset, so a paginator can count and slice it; turn the page into
+    rows with `as_finding_rows`.
+    """
+    return (
+        queryset.select_related("inspection__authority")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("owner").order_by("due_date", "pk"),
+            ),
+        )
+        .annotate(
+            evidence_count=Count("actions__evidence", distinct=True),
+            last_update=Max("actions__last_update_at"),
+        )
+        .order_by(
+            F("inspection__start_date").desc(nulls_last=True),
+            "inspection__authority__name",
+            "inspection_id",
+            "order",
+        )
+    )
+
+
+def as_finding_rows(findings: Iterable[Recommendation]) -> list[FindingRow]:
+    """Rows for findings fetched with `finding_rows` (their actions prefetched)."""
+    rows = []
+    for finding in findings:
+        actions = list(finding.actions.all())
+        status, rag = rules.finding_rollup(actions)
+        owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
+        rows.append(
+            FindingRow(
+                finding=finding,
+                rollup_status=status,
+                rollup_rag=rag,
+                owners=owners,
+                evidence_count=finding.evidence_count,  # type: ignore[attr-defined]
+                last_update=finding.last_update,  # type: ignore[attr-defined]
+                action_count=len(actions),
+            )
+        )
+    return rows
+
+
+def findings_with_rag_inputs(queryset: QuerySet[Recommendation]) -> list[Recommendation]:
+    """Findings with their actions' RAG fields prefetched, for roll-ups in Python."""
+    return list(
+        queryset.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.only("pk", *rules.RAG_FIELDS))
+        )
+    )
+
+
+def findings_where(queryset: QuerySet[Recommendation], wanted) -> QuerySet[Recommendation]:
+    """The findings whose (status, RAG) roll-up satisfies `wanted`, as a queryset."""
+    rows = findings_with_rag_inputs(queryset)
+    keep = [f.pk for f in rows if wanted(rules.finding_rollup(list(f.actions.all())))]
+    return queryset.filter(pk__in=keep)
+
+
+def actions_where_rag(queryset: QuerySet[Action], rag: str) -> QuerySet[Action]:
+    rows = queryset.only("pk", *rules.RAG_FIELDS)
+    return queryset.filter(pk__in=[a.pk for a in rows if a.rag == rag])
+
+
+class Headline(TypedDict):
+    findings_total: int
+    findings_open: int
+    actions_total: int
+    by_status: list[tuple[str, str, int]]
+    overdue: int
+    due_soon: int
+    due_soon_days: int
+    rag: list[tuple[str, str, int]]
+
+
+def headline(authority: LocalAuthority) -> Headline:
+    """The dashboard's figures for one authority."""
+    today = timezone.localdate()
+    actions = list(Action.objects.filter(authority=authority).only("pk", *rules.RAG_FIELDS))
+    by_status = Counter(a.status for a in actions)
+    rags = Counter(a.rag for a in actions)
+    findings = findings_with_rag_inputs(
+        Recommendation.objects.filter(inspection__authority=authority)
+    )
+    statuses = [rules.finding_rollup(list(f.actions.all()))[0] for f in findings]
+    return {
+        "findings_total": len(findings),
+        "findings_open": sum(1 for s in statuses if s != FindingStatus.COMPLETE),
+        "actions_total": len(actions),
+        "by_status": [(value, label, by_status[value]) for value, label in Status.choices],
+        "overdue": sum(1 for a in actions if rules.is_overdue(a.status, a.due_date, today)),
+        "due_soon": sum(
+            1
+            for a in actions
+            if rules.is_due_within(a.status, a.due_date, today, rules.DUE_SOON_DAYS)
+        ),
+        "due_soon_days": rules.DUE_SOON_DAYS,
+        "rag": [(value, label, rags[value]) for value, label in RAG.choices],
+    }
+
+
+class RecurringTheme(TypedDict):
+    theme: Theme
+    inspections: list[tuple[Inspection, list[Recommendation]]]
+
+
+def recurring_themes(findings: Sequence[Recommendation]) -> list[RecurringTheme]:
+    """Themes raised in more than one inspection: the inspections oldest first (undated last).
+
+    `findings` need their inspection and themes loaded (select/prefetch).
+    """
+    by_theme: dict[Theme, dict[Inspection, list[Recommendation]]] = {}
+    for finding in findings:
+        for theme in finding.themes.all():
+            by_theme.setdefault(theme, {}).setdefault(finding.inspection, []).append(finding)
+    return [
+        {
+            "theme": theme,
+            "inspections": sorted(
+                inspections.items(),
+                key=lambda item: (item[0].start_date is None, item[0].start_date, item[0].pk),
+            ),
+        }
+        for theme, inspections in sorted(by_theme.items(), key=lambda item: item[0].name)
+        if len(inspections) > 1
+    ]
+
+
+def authority_recurring_themes(authority: LocalAuthority) -> list[RecurringTheme]:
+    findings = (
+        Recommendation.objects.filter(inspection__authority=authority, themes__isnull=False)
+        .distinct()
+        .select_related("inspection")
+        .prefetch_related("themes")
+        .order_by("inspection_id", "order")
+    )
+    return recurring_themes(list(findings))
+
+
+@dataclass
+class ThemeCounts:
+    theme: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def status_by_theme(authority: LocalAuthority) -> list[ThemeCounts]:
+    """Counts of actions by status for each theme."""
+    rows = (
+        Action.objects.filter(authority=authority, findings__themes__isnull=False)
+        .values("findings__themes__name", "status")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("findings__themes__name")
+    )
+    themes: dict[str, ThemeCounts] = {}
+    for row in rows:
+        name = row["findings__themes__name"]
+        themes.setdefault(name, ThemeCounts(name)).counts[row["status"]] = row["n"]
+    return list(themes.values())
+
+
+@dataclass
+class MonthProgress:
+    month: str  # YYYY-MM
+    updates: int = 0
+    complete: int = 0  # actions complete at the month's end
+
+    @property
+    def label(self) -> str:
+        return dt.datetime.strptime(self.month, "%Y-%m").strftime("%b %Y")
+
+
+def progress_by_month(authority: LocalAuthority) -> list[MonthProgress]:
+    """Per month: progress updates recorded, and actions complete by the month's end."""
+    updates = ProgressUpdate.objects.filter(action__authority=authority).values_list(
+        "created_at", "status_after", "action_id"
+    )
+    months: dict[str, MonthProgress] = {}
+    state: dict[int, str] = {}
+    complete = 0
+    for created_at, after, action_id in updates.order_by("created_at", "pk"):
+        month = timezone.localtime(created_at).strftime("%Y-%m")
+        was_complete = state.get(action_id) == Status.COMPLETE
+        state[action_id] = after
+        complete += (after == Status.COMPLETE) - was_complete
+        row = months.setdefault(month, MonthProgress(month))
+        row.updates += 1
+        row.complete = complete
+    return list(months.values())

@@ -1,0 +1,32 @@
+"""The app's pages, by feature. Each view fetches through an access helper (an
+outsider gets a 404), calls a selector or a service, and renders."""
+
+from .actions import (
+    action_detail,
+    action_list,
+    action_rag_override,
+    action_record_progress,
+    actions_export,
+    my_actions,
+)
+from .dashboard import dashboard, finding_detail, findings_export
+from .evidence import evidence_accept_view, evidence_download
+from .reports import report_detail, report_list, report_preview, report_save
+
+__all__ = [
+    "action_detail",
+    "action_list",
+    "action_rag_override",
+    "action_record_progress",
+    "actions_export",
+    "dashboard",
+    "evidence_accept_view",
+    "evidence_download",
+    "finding_detail",
+    "findings_export",
+    "my_actions",
+    "report_detail",
+    "report_list",
+    "report_preview",
+    "report_save",
+]

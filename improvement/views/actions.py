@@ -1,0 +1,150 @@
+"""Actions: managers' own list, the whole plan's list, an action's page and its updates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from inspections.models import ReportParagraph
+
+from ..exports import ACTION_COLUMNS
+from ..filters import ActionFilter
+from ..forms import ProgressForm, RagOverrideForm
+from ..models import Action
+from ..services import ActionChanged, NewEvidence, action_override_rag, action_record_update
+from ..tables import table_response
+from .common import get_action_for_user, paginate, querystring_without
+
+
+@login_required
+def my_actions(request: HttpRequest) -> HttpResponse:
+    actions = (
+        Action.objects.visible_to(request.user)
+        .owned_by(request.user)
+        .select_related("owner", "team")
+        .overdue_first()
+    )
+    return render(request, "improvement/action_list_mine.html", {"actions": actions})
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk)
+    findings = action.findings.select_related("inspection__authority").prefetch_related(
+        Prefetch("paragraphs", queryset=ReportParagraph.objects.order_by("number")), "themes"
+    )
+    can_lead = action.can_lead(request.user)
+    ctx = {
+        "action": action,
+        "findings": findings,
+        "updates": action.updates.select_related("author").order_by("-created_at", "-pk"),
+        "evidence": action.evidence.select_related("added_by", "accepted_by").order_by(
+            "-added_at", "-pk"
+        ),
+        "can_update": action.can_update(request.user),
+        "can_lead": can_lead,
+        "history": action.history.filter(rag_override_reason__gt="")
+        .select_related("history_user")
+        .order_by("-history_date")[:10],
+    }
+    if can_lead:
+        ctx["rag_form"] = RagOverrideForm(
+            initial={"rag": action.rag_override, "reason": action.rag_override_reason}
+        )
+    return render(request, "improvement/action_detail.html", ctx)
+
+
+@login_required
+def action_record_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk)
+    if not action.can_update(request.user):
+        raise PermissionDenied
+    conflict = None
+    form = ProgressForm(action=action)
+    if request.method == "POST":
+        form = ProgressForm(request.POST, request.FILES, action=action)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action_record_update(
+                    action=action,
+                    author=request.user,
+                    expected_version=data["version"],
+                    status=data["status"],
+                    note=data["note"],
+                    due_date=data["due_date"],
+                    due_date_reason=data["due_date_reason"],
+                    evidence=_new_evidence(data),
+                )
+            except ActionChanged as exc:
+                conflict = exc
+                action = exc.current
+                form = ProgressForm.after_conflict(request.POST, action=action)
+            else:
+                messages.success(request, "Progress recorded.")
+                return redirect(action)
+    return render(
+        request,
+        "improvement/action_record_progress.html",
+        {"action": action, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _new_evidence(data: dict) -> NewEvidence | None:
+    if not data["evidence_title"]:
+        return None
+    return NewEvidence(
+        title=data["evidence_title"],
+        kind=data["evidence_kind"],
+        file=data["evidence_file"],
+        url=data["evidence_url"],
+    )
+
+
+@login_required
+@require_POST
+def action_rag_override(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request, pk)
+    if not action.can_lead(request.user):
+        raise PermissionDenied
+    form = RagOverrideForm(request.POST)
+    if form.is_valid():
+        action_override_rag(
+            action=action,
+            leader=request.user,
+            rag=form.cleaned_data["rag"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "RAG rating saved.")
+        return redirect(action)
+    return render(request, "improvement/action_rag_override.html", {"action": action, "form": form})
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    action_filter = ActionFilter(
+        request.GET, queryset=Action.objects.visible_to(request.user), request=request
+    )
+    return render(
+        request,
+        "improvement/action_list.html",
+        {
+            "filter": action_filter,
+            "page": paginate(request, action_filter.qs.for_list()),
+            "querystring": querystring_without(request, "page"),
+        },
+    )
+
+
+@login_required
+def actions_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    action_filter = ActionFilter(
+        request.GET, queryset=Action.objects.visible_to(request.user), request=request
+    )
+    if not action_filter.is_valid():
+        raise Http404
+    return table_response("actions", ACTION_COLUMNS, action_filter.qs.for_list(), fmt)

@@ -1,0 +1,101 @@
+"""The leaders' dashboard, a finding's page and the findings download."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from inspections.models import LocalAuthority
+
+from .. import charts, rules, selectors
+from ..access import authorities_visible_to, findings_visible_to
+from ..choices import FindingStatus, Status
+from ..exports import FINDING_COLUMNS
+from ..filters import FindingFilter
+from ..models import Evidence
+from ..tables import table_response
+from .common import paginate, querystring_without
+
+
+def _chosen_authority(
+    request: HttpRequest, authorities: QuerySet[LocalAuthority]
+) -> LocalAuthority | None:
+    slug = request.GET.get("authority")
+    if slug:
+        return get_object_or_404(authorities, slug=slug)
+    return authorities.first()
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    authorities = authorities_visible_to(request.user)
+    authority = _chosen_authority(request, authorities)
+    if authority is None:
+        return render(request, "improvement/dashboard_empty.html", status=200)
+
+    params = request.GET.copy()
+    params["authority"] = authority.slug
+    finding_filter = FindingFilter(
+        params, queryset=findings_visible_to(request.user), request=request
+    )
+    page = paginate(request, selectors.finding_rows(finding_filter.qs))
+    page.object_list = selectors.as_finding_rows(page.object_list)
+
+    inspections = authority.inspections.latest_first().prefetch_related("judgements")
+    ctx = {
+        "authority": authority,
+        "authorities": authorities,
+        "inspections": inspections,
+        "latest": inspections[0] if inspections else None,
+        "headline": selectors.headline(authority),
+        "filter": finding_filter,
+        "page": page,
+        "querystring": querystring_without(request, "page"),
+        "recurring": selectors.authority_recurring_themes(authority),
+        "theme_chart": charts.status_by_theme_chart(selectors.status_by_theme(authority)),
+        "progress_chart": charts.progress_chart(selectors.progress_by_month(authority)),
+        "status_choices": Status.choices,
+    }
+    return render(request, "improvement/dashboard.html", ctx)
+
+
+@login_required
+def findings_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    finding_filter = FindingFilter(
+        request.GET, queryset=findings_visible_to(request.user), request=request
+    )
+    if not finding_filter.is_valid():
+        raise Http404
+    rows = selectors.as_finding_rows(selectors.finding_rows(finding_filter.qs))
+    return table_response("findings", FINDING_COLUMNS, rows, fmt)
+
+
+@login_required
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_object_or_404(
+        findings_visible_to(request.user).select_related("inspection__authority"), pk=pk
+    )
+    actions = list(
+        finding.actions.select_related("owner", "team")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("added_by").order_by("-added_at"),
+            )
+        )
+        .order_by("due_date", "pk")
+    )
+    status, rag = rules.finding_rollup(actions)
+    return render(
+        request,
+        "improvement/finding_detail.html",
+        {
+            "finding": finding,
+            "paragraphs": finding.paragraphs.order_by("number"),
+            "themes": finding.themes.all(),
+            "actions": actions,
+            "rollup_status": FindingStatus(status).label,
+            "rollup_status_value": status,
+            "rollup_rag": rag,
+        },
+    )

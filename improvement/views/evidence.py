@@ -1,0 +1,46 @@
+"""Evidence: download (only through the app, never a public URL) and a leader's acceptance."""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from ..models import Action, Evidence
+from ..services import evidence_accept
+
+
+def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
+    """The evidence if the user may see its action; a 404 otherwise."""
+    return get_object_or_404(
+        Evidence.objects.select_related("action__authority").filter(
+            action__in=Action.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = _get_evidence_for_user(request, pk)
+    if not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=PurePath(evidence.file.name).name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _get_evidence_for_user(request, pk)
+    evidence_accept(evidence=evidence, leader=request.user)
+    messages.success(request, f"Evidence “{evidence.title}” accepted.")
+    return redirect(evidence.action)
