@@ -29,7 +29,7 @@ class TeamAdmin(admin.ModelAdmin):
 
     @admin.display(description="Members", ordering="_members")
     def member_count(self, obj: Team) -> int:
-        return obj._members
+        return obj._members  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -37,7 +37,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
     model = ProgressUpdate
     extra = 0
-    fields = ["created_at", "author", "status_before", "status_after", "note", "due_date_after"]
+    fields = ("created_at", "author", "status_before", "status_after", "note", "due_date_after")
     readonly_fields = fields
     can_delete = False
     show_change_link = True

@@ -13,9 +13,10 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from openpyxl import load_workbook
 
 from inspections.models import LocalAuthority, Recommendation
@@ -117,7 +118,9 @@ def read_table(data: bytes, filename: str) -> list[dict]:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:
             raise ImportFileError("The file is not a readable Excel (.xlsx) workbook.") from exc
-        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        if sheet is None:
+            raise ImportFileError("The workbook has no sheet to read.")
+        values: list[list[Any]] = [list(r) for r in sheet.iter_rows(values_only=True)]
     elif suffix == ".csv":
         try:
             text = data.decode("utf-8-sig")
@@ -208,9 +211,9 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
             elif authority and row.action.authority_id != authority.pk:
                 error("id", f"action {pk} belongs to {row.action.authority}, not {authority}")
 
-    values = {name: _text(raw, name) for name in TEXT_FIELDS}
+    values: dict[str, Any] = {name: _text(raw, name) for name in TEXT_FIELDS}
     for name in TEXT_FIELDS:
-        limit = Action._meta.get_field(name).max_length
+        limit = cast(models.Field, Action._meta.get_field(name)).max_length
         if limit and len(values[name]) > limit:
             error(name, f"must be {limit} characters or fewer")
 

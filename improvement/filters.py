@@ -34,7 +34,9 @@ def _owners(request, authority_slug: str = ""):
     if request is None:
         return get_user_model().objects.none()
     # One filter() call, so both conditions hold for the same action.
-    owned = {"owned_actions__authority__in": authorities_visible_to(request.user)}
+    owned: dict[str, object] = {
+        "owned_actions__authority__in": authorities_visible_to(request.user)
+    }
     if authority_slug:
         owned["owned_actions__authority__slug"] = authority_slug
     return (

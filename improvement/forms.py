@@ -74,7 +74,8 @@ class ProgressForm(forms.Form):
         return form
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         moved = "due_date" in data and data["due_date"] != self.action.due_date
         if moved and not data.get("due_date_reason", "").strip():
             self.add_error("due_date_reason", "Enter why the due date has moved")
@@ -107,7 +108,8 @@ class RagOverrideForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("rag") and not data.get("reason", "").strip():
             self.add_error("reason", "Enter why you are overriding the RAG rating")
         return data
@@ -116,7 +118,7 @@ class RagOverrideForm(forms.Form):
 class ReportPeriodForm(forms.Form):
     """Which authority and period a board report covers."""
 
-    authority = forms.ModelChoiceField(
+    authority: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Local authority",
         queryset=None,
         to_field_name="slug",
@@ -142,10 +144,13 @@ class ReportPeriodForm(forms.Form):
 
     def __init__(self, *args, authorities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = authorities
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = authorities
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The last day must be on or after the first day")
         return data

@@ -166,6 +166,8 @@ class Action(models.Model):
     history = HistoricalRecords(m2m_fields=[findings])
 
     objects = ActionQuerySet.as_manager()
+    # Read by django-simple-history as the reason for the next history row.
+    _change_reason: str
 
     class Meta:
         ordering = ["due_date", "pk"]

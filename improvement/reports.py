@@ -8,6 +8,7 @@ JSON-safe values: saving it freezes it as a snapshot that never changes.
 import datetime as dt
 from collections import Counter
 from itertools import groupby
+from typing import Any
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -61,8 +62,8 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
         )
     }
 
-    rows = []
-    moved = Counter()
+    rows: list[dict[str, Any]] = []
+    moved: Counter[str] = Counter()
     stuck = []
     for finding in findings:
         actions = []
@@ -71,7 +72,7 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
             at_start = action_state_at(action, history, period_start - dt.timedelta(microseconds=1))
             at_end = action_state_at(action, history, period_end)
             in_period = [u for u in history if period_start <= u.created_at <= period_end]
-            row = {
+            row: dict[str, Any] = {
                 "id": action.pk,
                 "title": action.title,
                 "owner": display_name(action.owner) if action.owner else "",

@@ -151,7 +151,7 @@ def finding_rollup(actions: Sequence[Action]) -> tuple[str, str]:
     return rollup_status([a.status for a in actions]), worst_rag(a.rag for a in actions)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _StateInputs:
     status: str
     start_date: dt.date | None

@@ -2,10 +2,11 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from inspections.models import LocalAuthority
@@ -123,7 +124,7 @@ def _evidence_record(action: Action, added_by, evidence: NewEvidence, when) -> E
     )
     if evidence.file is not None:
         record.full_clean(exclude=["file", "url"])
-        record.file.save(safe_filename(evidence.file.name), evidence.file, save=False)
+        record.file.save(safe_filename(evidence.file.name or ""), evidence.file, save=False)
     else:
         record.full_clean()
     return record
@@ -158,7 +159,7 @@ def _conflict(current: Action, expected_version: int) -> ActionChanged:
     updates_since: list[ProgressUpdate] = []
     if seen is not None:
         for name in WATCHED_FIELDS:
-            field = Action._meta.get_field(name)
+            field = cast(models.Field, Action._meta.get_field(name))
             before = getattr(seen, field.attname)
             after = getattr(current, field.attname)
             if before != after:

@@ -46,13 +46,13 @@ def cells(columns: Sequence[Column], row: Any) -> list:
 
 def table_bytes(columns: Sequence[Column], rows: Iterable[Any], fmt: str) -> bytes:
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
+        text = io.StringIO()
+        writer = csv.writer(text)
         writer.writerow(headers(columns))
         for row in rows:
             writer.writerow(["" if v is None else v for v in cells(columns, row)])
         # A BOM so that Excel opens the UTF-8 file with the right characters.
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return ("\ufeff" + text.getvalue()).encode("utf-8")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
     for index, column in enumerate(columns, start=1):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ..access import authorities_visible_to, can_lead
 from ..exports import BOARD_REPORT_COLUMNS, board_report_rows
 from ..forms import ReportPeriodForm, SaveReportForm
-from ..models import BoardReport
+from ..models import BoardReport, UnreadableReport
 from ..reports import build_report, compare_reports, period_label
 from ..services import board_report_save
 from ..tables import table_response
@@ -32,6 +32,14 @@ def _report_list(request: HttpRequest, form: ReportPeriodForm) -> HttpResponse:
 
 def _xlsx(data: dict, filename: str) -> HttpResponse:
     return table_response(filename, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx")
+
+
+def _readable(report: BoardReport | None) -> dict | None:
+    """A report's data to compare with, if there is one this code can read."""
+    try:
+        return report.content() if report else None
+    except UnreadableReport:
+        return None
 
 
 @login_required
@@ -59,7 +67,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _xlsx(data, f"board-report-{authority.slug}-{data['end']}")
     previous = BoardReport.objects.filter(authority=authority).first()
-    previous_data = previous.content() if previous else None
+    previous_data = _readable(previous)
     title = f"{authority.name} improvement plan: progress {period_label(data)}"
     return render(
         request,
@@ -103,10 +111,15 @@ def report_detail(request: HttpRequest, pk: int, fmt: str = "") -> HttpResponse:
         BoardReport.objects.visible_to(request.user).select_related("authority", "created_by"),
         pk=pk,
     )
-    data = saved.content()
+    try:
+        data = saved.content()
+    except UnreadableReport as exc:
+        context = {"saved": saved, "error": str(exc)}
+        return render(request, "improvement/report_unreadable.html", context, status=409)
     if fmt == "xlsx":
         return _xlsx(data, f"board-report-{saved.authority.slug}-{saved.pk}")
     previous = saved.previous()
+    previous_data = _readable(previous)
     return render(
         request,
         "improvement/report_detail.html",
@@ -115,6 +128,6 @@ def report_detail(request: HttpRequest, pk: int, fmt: str = "") -> HttpResponse:
             "saved": saved,
             "title": saved.title,
             "previous": previous,
-            "changes": compare_reports(previous.content(), data) if previous else None,
+            "changes": compare_reports(previous_data, data) if previous_data else None,
         },
     )

@@ -47,7 +47,7 @@ class Command(BaseCommand):
 
     def _copy_demo_files(self) -> None:
         """Put the demo evidence files where the evidence storage expects them."""
-        target = Path(default_storage.location) / "demo"
+        target = Path(default_storage.path("")) / "demo"
         target.mkdir(parents=True, exist_ok=True)
         for source in sorted(DEMO_FILES_DIR.glob("*")):
             if source.is_file():
