@@ -93,6 +93,16 @@ def _overdue_filter():
     )
 
 
+def _search(queryset, value: str, *fields: str):
+    """Rows where any of the fields contains the words typed, as typed."""
+    if not value.strip():
+        return queryset
+    matches = Q()
+    for name in fields:
+        matches |= Q(**{f"{name}__icontains": value})
+    return queryset.filter(matches).distinct()
+
+
 class AuthorityScopedFilterSet(django_filters.FilterSet):
     """Once an authority is chosen, the inspection and owner lists offer only its own.
 
@@ -132,13 +142,7 @@ class FindingFilter(AuthorityScopedFilterSet):
         return queryset.filter(actions__in=Action.objects.overdue()).distinct()
 
     def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(
-            Q(text__icontains=value)
-            | Q(actions__title__icontains=value)
-            | Q(themes__name__icontains=value)
-        ).distinct()
+        return _search(queryset, value, "text", "actions__title", "themes__name")
 
     # Status and RAG are worked out in Python from the actions, as everywhere else.
     def filter_status(self, queryset, name, value):
@@ -176,13 +180,7 @@ class ActionFilter(AuthorityScopedFilterSet):
         return queryset.due_within(int(value))
 
     def search(self, queryset, name, value):
-        if not value.strip():
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(findings__text__icontains=value)
-        ).distinct()
+        return _search(queryset, value, "title", "description", "findings__text")
 
     def filter_rag(self, queryset, name, value):
         return actions_where_rag(queryset, value)

@@ -97,6 +97,7 @@ class ProgressForm(forms.Form):
 
 
 class RagOverrideForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     rag = forms.ChoiceField(
         label="RAG rating",
         required=False,
@@ -113,6 +114,20 @@ class RagOverrideForm(forms.Form):
         if data.get("rag") and not data.get("reason", "").strip():
             self.add_error("reason", "Enter why you are overriding the RAG rating")
         return data
+
+    @classmethod
+    def for_action(cls, action: Action, data=None) -> "RagOverrideForm":
+        """The form for an action, bound to `data` (kept as typed, at the action's version)."""
+        if data is None:
+            initial = {
+                "version": action.version,
+                "rag": action.rag_override,
+                "reason": action.rag_override_reason,
+            }
+            return cls(initial=initial)
+        post = data.copy()
+        post["version"] = action.version
+        return cls(post)
 
 
 class ReportPeriodForm(forms.Form):

@@ -13,6 +13,7 @@ from inspections.models import LocalAuthority
 
 from .access import can_lead
 from .models import Action, BoardReport, Evidence, ProgressUpdate
+from .people import display_name
 from .reports import build_report
 from .uploads import safe_filename
 
@@ -68,11 +69,9 @@ def action_record_update(
     stored_files: list[Evidence] = []
     try:
         with transaction.atomic():
-            current = Action.objects.select_for_update().get(pk=action.pk)
-            if current.version != expected_version:
-                raise _conflict(current, expected_version)
-            if not current.can_update(author):
+            if not action.can_update(author):
                 raise PermissionDenied
+            current = lock_action(action.pk, expected_version)
 
             now = timezone.now()
             moved = due_date != current.due_date
@@ -130,29 +129,72 @@ def _evidence_record(action: Action, added_by, evidence: NewEvidence, when) -> E
     return record
 
 
+class EvidenceAlreadyAccepted(Exception):
+    """Evidence is accepted once; the first acceptance stands."""
+
+
 def evidence_accept(*, evidence: Evidence, leader) -> Evidence:
-    """A leader of the action's authority accepts evidence that the action worked."""
+    """A leader of the action's authority accepts evidence that the action worked.
+
+    The first acceptance is kept: accepting again is refused, so nobody can
+    overwrite who accepted it and when.
+    """
     if not evidence.action.can_lead(leader):
         raise PermissionDenied
-    evidence.accepted_by = leader
-    evidence.accepted_at = timezone.now()
-    evidence.save(update_fields=["accepted_by", "accepted_at"])
-    return evidence
+    with transaction.atomic():
+        current = Evidence.objects.select_for_update().select_related("accepted_by").get(
+            pk=evidence.pk
+        )
+        if current.accepted_by_id is not None:
+            raise EvidenceAlreadyAccepted(
+                f"“{current.title}” was already accepted by {display_name(current.accepted_by)}"
+                f" on {timezone.localtime(current.accepted_at):%-d %B %Y}."
+            )
+        current.accepted_by = leader
+        current.accepted_at = timezone.now()
+        current.save(update_fields=["accepted_by", "accepted_at"])
+    return current
 
 
-def action_override_rag(*, action: Action, leader, rag: str, reason: str) -> Action:
-    """A leader's override of the computed RAG; the reason is kept in the action's history."""
+def action_override_rag(
+    *, action: Action, leader, rag: str, reason: str, expected_version: int
+) -> Action:
+    """A leader's override of the computed RAG; the reason is kept in the action's history.
+
+    Refuses with ActionChanged if the action changed since the form was opened.
+    """
     if not action.can_lead(leader):
         raise PermissionDenied
-    action.rag_override = rag
-    action.rag_override_reason = reason if rag else ""
-    action._change_reason = f"RAG override by {leader}: {reason}" if rag else "RAG override removed"
-    action.full_clean()
-    action.save()
-    return action
+    with transaction.atomic():
+        current = lock_action(action.pk, expected_version)
+        current.rag_override = rag
+        current.rag_override_reason = reason if rag else ""
+        why = f"RAG override by {display_name(leader)}: {reason}" if rag else "RAG override removed"
+        current._change_reason = history_reason(why)
+        current.full_clean()
+        current.save()
+    return current
 
 
-def _conflict(current: Action, expected_version: int) -> ActionChanged:
+def history_reason(text: str) -> str:
+    """A change reason that fits simple-history's column (the full text is kept elsewhere)."""
+    limit = 100
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def lock_action(pk: int, expected_version: int) -> Action:
+    """The action, locked until the transaction ends, if it is still at expected_version.
+
+    Every write to an action goes through here, so a write from a form (or a
+    file) opened on an older version is refused with what changed, never applied.
+    """
+    current = Action.objects.select_for_update().get(pk=pk)
+    if current.version != expected_version:
+        raise changes_since(current, expected_version)
+    return current
+
+
+def changes_since(current: Action, expected_version: int) -> ActionChanged:
     """Say what changed between the version the person saw and now."""
     seen = current.history.filter(version=expected_version).order_by("-history_date").first()
     changes = []

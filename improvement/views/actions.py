@@ -51,9 +51,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-history_date")[:10],
     }
     if can_lead:
-        ctx["rag_form"] = RagOverrideForm(
-            initial={"rag": action.rag_override, "reason": action.rag_override_reason}
-        )
+        ctx["rag_form"] = RagOverrideForm.for_action(action)
     return render(request, "improvement/action_detail.html", ctx)
 
 
@@ -112,16 +110,29 @@ def action_rag_override(request: HttpRequest, pk: int) -> HttpResponse:
     if not action.can_lead(request.user):
         raise PermissionDenied
     form = RagOverrideForm(request.POST)
+    conflict = None
     if form.is_valid():
-        action_override_rag(
-            action=action,
-            leader=request.user,
-            rag=form.cleaned_data["rag"],
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, "RAG rating saved.")
-        return redirect(action)
-    return render(request, "improvement/action_rag_override.html", {"action": action, "form": form})
+        try:
+            action_override_rag(
+                action=action,
+                leader=request.user,
+                rag=form.cleaned_data["rag"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ActionChanged as exc:
+            conflict = exc
+            action = exc.current
+            form = RagOverrideForm.for_action(action, request.POST)
+        else:
+            messages.success(request, "RAG rating saved.")
+            return redirect(action)
+    return render(
+        request,
+        "improvement/action_rag_override.html",
+        {"action": action, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from ..models import Action, Evidence
-from ..services import evidence_accept
+from ..services import EvidenceAlreadyAccepted, evidence_accept
 
 
 def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
@@ -42,6 +42,10 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def evidence_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _get_evidence_for_user(request, pk)
-    evidence_accept(evidence=evidence, leader=request.user)
-    messages.success(request, f"Evidence “{evidence.title}” accepted.")
+    try:
+        evidence_accept(evidence=evidence, leader=request.user)
+    except EvidenceAlreadyAccepted as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Evidence “{evidence.title}” accepted.")
     return redirect(evidence.action)

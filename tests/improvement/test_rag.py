@@ -78,7 +78,10 @@ def _url(action) -> str:
 
 def test_a_leader_overrides_with_a_reason_recorded_in_history(client, leader, action):
     client.force_login(leader)
-    response = client.post(_url(action), {"rag": RAG.GREEN, "reason": "Recovery plan agreed."})
+    response = client.post(
+        _url(action),
+        {"rag": RAG.GREEN, "reason": "Recovery plan agreed.", "version": action.version},
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.rag == RAG.GREEN
@@ -90,7 +93,9 @@ def test_a_leader_overrides_with_a_reason_recorded_in_history(client, leader, ac
 
 def test_an_override_needs_a_reason(client, leader, action):
     client.force_login(leader)
-    response = client.post(_url(action), {"rag": RAG.GREEN, "reason": ""})
+    response = client.post(
+        _url(action), {"rag": RAG.GREEN, "reason": "", "version": action.version}
+    )
     assert response.status_code == 200
     assert "Enter why you are overriding the RAG rating" in response.content.decode()
     action.refresh_from_db()
@@ -100,7 +105,9 @@ def test_an_override_needs_a_reason(client, leader, action):
 @pytest.mark.parametrize(("who", "status"), [("owner", 403), ("viewer", 403), ("outsider", 404)])
 def test_only_leaders_override(client, request, action, who, status):
     client.force_login(request.getfixturevalue(who))
-    response = client.post(_url(action), {"rag": RAG.GREEN, "reason": "Because."})
+    response = client.post(
+        _url(action), {"rag": RAG.GREEN, "reason": "Because.", "version": action.version}
+    )
     assert response.status_code == status
     action.refresh_from_db()
     assert action.rag_override == ""
@@ -110,3 +117,38 @@ def test_override_redirects_anonymous(client, action):
     response = client.post(_url(action), {"rag": RAG.GREEN, "reason": "x"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_long_reason_is_kept_whole_and_the_history_reason_fits_its_column(client, leader, action):
+    reason = "The recovery plan was agreed at the board. " * 6
+    client.force_login(leader)
+    response = client.post(
+        _url(action), {"rag": RAG.AMBER, "reason": reason, "version": action.version}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.rag_override_reason == reason.strip()
+    assert len(action.history.latest().history_change_reason) <= 100
+
+
+def test_an_override_from_a_stale_page_is_refused_with_what_changed(client, leader, owner, action):
+    seen = action.version
+    client.force_login(owner)
+    client.post(
+        reverse("improvement:action_progress", args=[action.pk]),
+        {
+            "version": seen,
+            "status": Status.BLOCKED,
+            "note": "No auditors.",
+            "due_date": action.due_date.isoformat(),
+        },
+    )
+    client.force_login(leader)
+    response = client.post(_url(action), {"rag": RAG.GREEN, "reason": "All fine.", "version": seen})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else changed this action" in body
+    assert "Not started → Blocked" in body
+    assert "All fine." in body  # what the leader typed is kept
+    action.refresh_from_db()
+    assert (action.status, action.rag_override) == (Status.BLOCKED, "")

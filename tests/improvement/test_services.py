@@ -19,13 +19,17 @@ from tests.helpers import make_evidence
 def test_only_a_leader_of_the_authority_overrides_the_rag(request, action, who):
     person = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
-        action_override_rag(action=action, leader=person, rag="amber", reason="Slow.")
+        action_override_rag(
+            action=action, leader=person, rag="amber", reason="Slow.", expected_version=1
+        )
     action.refresh_from_db()
     assert action.rag_override == ""
 
 
 def test_a_leader_overrides_the_rag(action, leader):
-    action_override_rag(action=action, leader=leader, rag="amber", reason="Slow.")
+    action_override_rag(
+        action=action, leader=leader, rag="amber", reason="Slow.", expected_version=action.version
+    )
     action.refresh_from_db()
     assert (action.rag_override, action.rag) == ("amber", "amber")
 
@@ -70,3 +74,20 @@ def test_only_a_leader_of_the_authority_saves_a_board_report(request, authority,
             end=dt.date(2024, 3, 31),
         )
     assert not BoardReport.objects.exists()
+
+
+def test_evidence_is_accepted_once_and_the_first_acceptor_stands(action, owner, leader, authority):
+    from django.contrib.auth.models import Group
+
+    from improvement.models import Role
+    from improvement.services import EvidenceAlreadyAccepted
+    from tests.helpers import make_user
+
+    second = make_user("second_leader")
+    second.groups.add(Group.objects.get(name=Role.LEADER.value))
+    authority.members.add(second)
+    evidence = evidence_accept(evidence=make_evidence(action, owner), leader=leader)
+    with pytest.raises(EvidenceAlreadyAccepted, match="already accepted by Lee Leader"):
+        evidence_accept(evidence=evidence, leader=second)
+    evidence.refresh_from_db()
+    assert evidence.accepted_by == leader
