@@ -8,6 +8,7 @@ new caller cannot skip a check.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -58,6 +59,40 @@ def can_lead(user: User, authority: LocalAuthority) -> bool:
     if is_admin(user):
         return True
     return has_role(user, Role.LEADER) and authority.members.filter(pk=user.pk).exists()
+
+
+def plan_errors(
+    *,
+    authority: LocalAuthority,
+    owner: User | None = None,
+    findings: Iterable[Recommendation] = (),
+) -> dict[str, str]:
+    """Why an action's owner or findings would tie it to another authority, by field.
+
+    An action belongs to one authority: its owner must be one of that authority's
+    members and its findings must come from that authority's inspections, or its
+    title, notes and evidence would show on another authority's pages.
+    """
+    errors = {}
+    if owner is not None and not authority.members.filter(pk=owner.pk).exists():
+        errors["owner"] = f"{owner.get_username()} is not a member of {authority}."
+    others = sorted(
+        {str(f.inspection.authority) for f in findings if f.inspection.authority_id != authority.pk}
+    )
+    if others:
+        errors["findings"] = (
+            f"Findings of {', '.join(others)} cannot be linked to an action of {authority}."
+        )
+    return errors
+
+
+def authorities_administered_by(user: User) -> QuerySet[LocalAuthority]:
+    """The authorities whose records a staff user may see and change in the admin."""
+    if is_admin(user):
+        return LocalAuthority.objects.all()
+    if not (user.is_active and user.is_staff):
+        return LocalAuthority.objects.none()
+    return LocalAuthority.objects.filter(members=user)
 
 
 def can_update(user: User, action: Action) -> bool:

@@ -1,6 +1,8 @@
 import base64
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
@@ -10,9 +12,14 @@ from django.urls import path, re_path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from inspections.models import LocalAuthority, Recommendation
+
+from .access import authorities_administered_by, is_admin, plan_errors
 from .bulk import apply_import, export_actions, parse_actions
 from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Team
+from .services import ActionChanged, lock_action
 from .tables import FORMATS, download
+from .text import plain_text
 
 SESSION_KEY = "action_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -64,8 +71,106 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
+class AuthorityScopedAdmin(admin.ModelAdmin):
+    """A staff user who is not a superuser sees and changes only their authorities' records.
+
+    `authority_path` is the lookup from the model to its authority. Choices for
+    foreign keys and many-to-many fields are narrowed the same way.
+    """
+
+    authority_path = "authority"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_admin(request.user):
+            return queryset
+        lookup = {f"{self.authority_path}__in": authorities_administered_by(request.user)}
+        return queryset.filter(**lookup).distinct()
+
+    def _scoped_choices(self, db_field, request, kwargs) -> None:
+        if is_admin(request.user):
+            return
+        mine = authorities_administered_by(request.user)
+        model = db_field.related_model
+        if model is LocalAuthority:
+            kwargs["queryset"] = mine
+        elif model is Recommendation:
+            kwargs["queryset"] = Recommendation.objects.filter(inspection__authority__in=mine)
+        elif model is Action:
+            kwargs["queryset"] = Action.objects.filter(authority__in=mine)
+        elif model is get_user_model():
+            kwargs["queryset"] = get_user_model().objects.filter(authorities__in=mine).distinct()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ActionAdminForm(forms.ModelForm):
+    """The admin's action form: refused if the action changed since it was opened.
+
+    It also keeps the action's owner and findings within its authority.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = [
+            "authority",
+            "title",
+            "description",
+            "findings",
+            "success_measure",
+            "owner",
+            "team",
+            "partner_agency",
+            "priority",
+            "status",
+            "start_date",
+            "original_due_date",
+            "due_date",
+            "completed_date",
+            "rag_override",
+            "rag_override_reason",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        for name in ("title", "description", "partner_agency", "success_measure"):
+            if isinstance(data.get(name), str):
+                data[name] = plain_text(data[name])
+                setattr(self.instance, name, data[name])
+        if data.get("authority"):
+            problems = plan_errors(authority=data["authority"], findings=data.get("findings") or ())
+            for name, message in problems.items():
+                self.add_error(name, message)
+        if self.instance.pk:
+            # The admin saves inside a transaction: the lock holds until the save.
+            try:
+                lock_action(self.instance.pk, data.get("seen_version") or 0)
+            except ActionChanged as exc:
+                changed = "; ".join(f"{c.label}: {c.before} → {c.after}" for c in exc.changes)
+                raise forms.ValidationError(
+                    "Someone changed this action after you opened this page"
+                    + (f" ({changed})" if changed else "")
+                    + ". Nothing was saved: reload the page to see the action as it is now."
+                ) from exc
+        return data
+
+
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "authority", "owner", "team", "status", "due_date", "overdue", "rag"]
     list_filter = ["status", "priority", "authority", "team"]
     search_fields = ["title", "description", "findings__text", "owner__username"]
@@ -74,8 +179,21 @@ class ActionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "due_date"
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ProgressUpdateInline, EvidenceInline]
+    form = ActionAdminForm
     fieldsets = [
-        (None, {"fields": ["authority", "title", "description", "findings", "success_measure"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "authority",
+                    "title",
+                    "description",
+                    "findings",
+                    "success_measure",
+                    "seen_version",
+                ]
+            },
+        ),
         ("Ownership", {"fields": ["owner", "team", "partner_agency", "priority"]}),
         (
             "Dates and status",
@@ -132,37 +250,49 @@ class ActionAdmin(SimpleHistoryAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        authorities = authorities_administered_by(request.user)
         if request.method == "POST" and "confirm" in request.POST:
             pending = request.session.get(SESSION_KEY)
             if not pending:
                 messages.error(request, "The upload has expired. Upload the file again.")
                 return redirect("admin:improvement_action_import")
-            result = parse_actions(base64.b64decode(pending["data"]), pending["name"])
+            data = base64.b64decode(pending["data"])
+            result = parse_actions(data, pending["name"], authorities=authorities)
+            result.refuse_if_changed_since(pending["versions"])
             if result.is_valid:
-                counts = apply_import(result)
-                del request.session[SESSION_KEY]
-                messages.success(
-                    request,
-                    f"Imported: {counts['created']} created, {counts['updated']} updated, "
-                    f"{counts['unchanged']} unchanged.",
-                )
-                return redirect("admin:improvement_action_changelist")
+                try:
+                    counts = apply_import(result)
+                except ActionChanged as exc:
+                    result.file_errors.append(
+                        f"Action {exc.current.pk} changed while the import was being written. "
+                        "Nothing was written: upload the file again."
+                    )
+                else:
+                    del request.session[SESSION_KEY]
+                    messages.success(
+                        request,
+                        f"Imported: {counts['created']} created, {counts['updated']} updated, "
+                        f"{counts['unchanged']} unchanged.",
+                    )
+                    return redirect("admin:improvement_action_changelist")
             context.update(result=result, name=pending["name"])
         elif request.method == "POST":
             upload = request.FILES.get("file")
             if upload is None:
                 context["upload_error"] = "Choose a CSV or Excel file to upload."
-            elif upload.size > IMPORT_MAX_BYTES:
+            elif upload.size is None or upload.size > IMPORT_MAX_BYTES:
                 context["upload_error"] = "The file must be smaller than 5 MB."
             else:
                 data = upload.read()
-                result = parse_actions(data, upload.name)
+                result = parse_actions(data, upload.name or "", authorities=authorities)
                 context.update(result=result, name=upload.name)
                 if result.is_valid:
-                    # Kept server-side in the session, and checked again on confirm.
+                    # Kept server-side in the session, and checked again on confirm,
+                    # with the version of each action the preview showed.
                     request.session[SESSION_KEY] = {
                         "name": upload.name,
                         "data": base64.b64encode(data).decode(),
+                        "versions": result.versions,
                     }
         return TemplateResponse(request, "admin/improvement/action/import.html", context)
 
@@ -189,9 +319,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ReadOnlyAdmin):
+class ProgressUpdateAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
     """Read-only: updates are written through the record-progress page and never changed."""
 
+    authority_path = "action__authority"
     list_display = ["action", "author", "created_at", "status_before", "status_after"]
     list_filter = ["status_after", "action__team"]
     search_fields = ["note", "action__title", "author__username"]
@@ -200,7 +331,8 @@ class ProgressUpdateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
+    authority_path = "action__authority"
     list_display = ["title", "action", "kind", "added_by", "added_at"]
     list_filter = ["kind", "action__authority", "action__team"]
     search_fields = ["title", "description", "action__title"]
@@ -217,7 +349,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardReport)
-class BoardReportAdmin(ReadOnlyAdmin):
+class BoardReportAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
     list_display = ["title", "authority", "period_start", "period_end", "created_by", "created_at"]
     list_filter = ["authority"]
     search_fields = ["title"]
@@ -226,7 +358,9 @@ class BoardReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(ReadOnlyAdmin):
+class ReminderSentAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
+    authority_path = "recipient__authorities"
+
     list_display = ["recipient", "kind", "sent_on", "sent_at"]
     list_filter = ["kind", "sent_on"]
     search_fields = ["recipient__username", "recipient__email"]

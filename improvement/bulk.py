@@ -17,13 +17,17 @@ from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.db.models import QuerySet
 from openpyxl import load_workbook
 
 from inspections.models import LocalAuthority, Recommendation
 
+from .access import plan_errors
 from .choices import Status
 from .models import Action, Team
 from .rules import completed_date_error
+from .services import lock_action
+from .text import plain_text
 from .tables import DATE, FORMULA_STARTS, NUMBER, TEXT, Column, headers, table_bytes
 
 FINDING_REF = re.compile(
@@ -61,8 +65,13 @@ BULK_COLUMNS = [
     Column("status", lambda a: a.get_status_display(), LOOKUP),
     Column("completed_date", lambda a: a.completed_date, DATE),
     Column("success_measure", lambda a: a.success_measure),
+    # The action's version when exported: an import over a newer version is refused.
+    Column("version", lambda a: a.version, NUMBER),
 ]
 COLUMNS = headers(BULK_COLUMNS)
+OPTIONAL = {"version"}
+# Larger files are refused: an import is checked and written while the person waits.
+MAX_ROWS = 2000
 REQUIRED = {"authority", "findings", "title", "status"}
 DATE_FIELDS = [c.header for c in BULK_COLUMNS if c.kind == DATE]
 TEXT_FIELDS = [c.header for c in BULK_COLUMNS if c.kind == TEXT]
@@ -83,6 +92,7 @@ class Row:
     findings: list[Recommendation] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    seen_version: int | None = None  # the action's version when the row was checked
 
     @property
     def verb(self) -> str:
@@ -103,6 +113,20 @@ class ImportResult:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def versions(self) -> dict[str, int]:
+        """The version of each existing action as checked: kept between preview and confirm."""
+        return {str(r.action.pk): r.seen_version for r in self.rows if r.action and r.seen_version}
+
+    def refuse_if_changed_since(self, previewed: dict[str, int]) -> None:
+        """Add an error for each action that changed after the preview was shown."""
+        for pk, version in sorted(self.versions.items()):
+            if previewed.get(pk) != version:
+                self.file_errors.append(
+                    f"Action {pk} changed after the preview was shown. Nothing was written: "
+                    "upload the file again to see the actions as they are now."
+                )
 
     @property
     def counts(self) -> dict[str, int]:
@@ -133,18 +157,29 @@ def read_table(data: bytes, filename: str) -> list[dict]:
     if not values:
         raise ImportFileError("The file is empty.")
     header = [str(h or "").strip().lower() for h in values[0]]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
     if missing:
         raise ImportFileError("The header row is missing these columns: " + ", ".join(missing))
     return [dict(zip(header, row, strict=False)) for row in values[1:]]
 
 
-def parse_actions(data: bytes, filename: str) -> ImportResult:
+def parse_actions(
+    data: bytes, filename: str, *, authorities: QuerySet[LocalAuthority] | None = None
+) -> ImportResult:
+    """Check every row of a file; `authorities` are those the importer may write to."""
     try:
         table = read_table(data, filename)
     except ImportFileError as exc:
         return ImportResult(rows=[], file_errors=[str(exc)])
-    lookups = _Lookups()
+    if len(table) > MAX_ROWS:
+        return ImportResult(
+            rows=[],
+            file_errors=[
+                f"The file has {len(table):,} actions; import at most {MAX_ROWS:,} at a time "
+                "(split the file)."
+            ],
+        )
+    lookups = _Lookups(LocalAuthority.objects.all() if authorities is None else authorities)
     seen_ids: dict[int, int] = {}
     rows = []
     for number, raw in enumerate(table, start=2):
@@ -159,8 +194,8 @@ def parse_actions(data: bytes, filename: str) -> ImportResult:
 class _Lookups:
     """Everything a row may name, loaded once."""
 
-    def __init__(self):
-        self.authorities = {a.name.lower(): a for a in LocalAuthority.objects.all()}
+    def __init__(self, authorities: QuerySet[LocalAuthority]):
+        self.authorities = {a.name.lower(): a for a in authorities}
         self.users = {u.get_username(): u for u in get_user_model().objects.all()}
         self.teams = {t.name.lower(): t for t in Team.objects.all()}
         self.statuses = {v: v for v in Status.values} | {
@@ -169,12 +204,16 @@ class _Lookups:
         self.priorities = {v: v for v in Action.Priority.values} | {
             label.lower(): value for value, label in Action.Priority.choices
         }
-        self.findings = list(Recommendation.objects.select_related("inspection"))
+        self.findings = list(
+            Recommendation.objects.filter(inspection__authority__in=authorities).select_related(
+                "inspection__authority"
+            )
+        )
 
 
 def _text(raw: dict, name: str) -> str:
     value = raw.get(name)
-    text = "" if value is None else str(value).strip()
+    text = "" if value is None else plain_text(str(value)).strip()
     # Undo the quote that exports put before text a spreadsheet would run as a formula.
     if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
         text = text[1:]
@@ -205,11 +244,22 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
             if pk in seen_ids:
                 error("id", f"action {pk} is also on row {seen_ids[pk]}")
             seen_ids[pk] = row.number
-            row.action = Action.objects.filter(pk=pk).first()
+            row.action = Action.objects.filter(
+                pk=pk, authority__in=lookups.authorities.values()
+            ).first()
             if row.action is None:
                 error("id", f"there is no action {pk}; leave it empty for a new action")
             elif authority and row.action.authority_id != authority.pk:
                 error("id", f"action {pk} belongs to {row.action.authority}, not {authority}")
+            else:
+                row.seen_version = row.action.version
+                version = _text(raw, "version")
+                if version and version != str(row.action.version):
+                    error(
+                        "version",
+                        f"action {pk} has changed since this file was exported (version "
+                        f"{version}, now {row.action.version}); export it again",
+                    )
 
     values: dict[str, Any] = {name: _text(raw, name) for name in TEXT_FIELDS}
     for name in TEXT_FIELDS:
@@ -255,6 +305,10 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
         else:
             row.findings.append(finding)
 
+    if authority is not None:
+        problems = plan_errors(authority=authority, owner=values["owner"], findings=row.findings)
+        for name, message in problems.items():
+            error(name, message)
     values["authority"] = authority
     row.values = values
     if row.action is not None and not row.errors:
@@ -306,7 +360,11 @@ def _changes(action: Action, values: dict, findings: list[Recommendation]) -> li
 
 
 def apply_import(result: ImportResult) -> dict[str, int]:
-    """Write a valid import, all in one transaction. Unchanged rows are left alone."""
+    """Write a valid import, all in one transaction. Unchanged rows are left alone.
+
+    Raises services.ActionChanged, writing nothing, if an action changed after
+    its row was checked.
+    """
     if not result.is_valid:
         raise ValueError("Only a valid import can be applied.")
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -315,7 +373,10 @@ def apply_import(result: ImportResult) -> dict[str, int]:
             if row.verb == "unchanged":
                 counts["unchanged"] += 1
                 continue
-            action = row.action or Action()
+            action = Action()
+            if row.action is not None:
+                # Locked until the end, and refused if someone wrote to it since the check.
+                action = lock_action(row.action.pk, row.seen_version or row.action.version)
             for name, value in row.values.items():
                 setattr(action, name, value)
             action._change_reason = "Bulk import"

@@ -1,7 +1,28 @@
+import datetime as dt
+
 from django import forms
 
 from .models import RAG, Action, Evidence, Status
+from .text import plain_text
 from .uploads import validate_evidence_file
+
+
+class TextField(forms.CharField):
+    """Text typed or pasted by a person: control characters are removed before checks."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return plain_text(value) if value else value
+
+
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+def plausible_date(value: dt.date | None) -> None:
+    """Dates far outside the plan's life are typing slips, and break date arithmetic."""
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError("Enter a date between 1 January 2000 and 31 December 2100")
 
 
 class DateInput(forms.DateInput):
@@ -18,7 +39,7 @@ class ProgressForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Status", choices=Status.choices, widget=forms.RadioSelect)
-    note = forms.CharField(
+    note = TextField(
         label="What has happened since the last update?",
         help_text="Say what was done, what it changed for children, and what comes next.",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -27,16 +48,17 @@ class ProgressForm(forms.Form):
     due_date = forms.DateField(
         label="Due date",
         required=False,
+        validators=[plausible_date],
         widget=DateInput,
         help_text="Change this only if the due date has moved. The original date is kept.",
         error_messages={"invalid": "Enter the due date as a real date"},
     )
-    due_date_reason = forms.CharField(
+    due_date_reason = TextField(
         label="Why has the due date moved?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence_title = forms.CharField(label="Evidence title", required=False, max_length=200)
+    evidence_title = TextField(label="Evidence title", required=False, max_length=200)
     evidence_kind = forms.ChoiceField(
         label="Kind of evidence",
         required=False,
@@ -104,9 +126,7 @@ class RagOverrideForm(forms.Form):
         choices=[("", "Use the computed rating")] + list(RAG.choices),
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = TextField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         super().clean()
@@ -142,6 +162,7 @@ class ReportPeriodForm(forms.Form):
     )
     start = forms.DateField(
         label="From",
+        validators=[plausible_date],
         widget=DateInput,
         error_messages={
             "required": "Enter the first day of the period",
@@ -150,6 +171,7 @@ class ReportPeriodForm(forms.Form):
     )
     end = forms.DateField(
         label="To",
+        validators=[plausible_date],
         widget=DateInput,
         error_messages={
             "required": "Enter the last day of the period",
@@ -172,7 +194,7 @@ class ReportPeriodForm(forms.Form):
 
 
 class SaveReportForm(ReportPeriodForm):
-    title = forms.CharField(
+    title = TextField(
         label="Title",
         max_length=200,
         error_messages={"required": "Enter a title for the board report"},

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, When
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -13,7 +15,14 @@ from simple_history.models import HistoricalRecords
 from inspections.models import LocalAuthority, Recommendation
 
 from . import rules
-from .access import authorities_visible_to, can_lead, can_update, has_role, is_admin
+from .access import (
+    authorities_visible_to,
+    can_lead,
+    can_update,
+    has_role,
+    is_admin,
+    plan_errors,
+)
 from .choices import RAG, FindingStatus, Role, Status
 from .uploads import validate_evidence_file
 
@@ -193,12 +202,20 @@ class Action(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        # The owner rule holds for every writer, not only forms that call clean().
+        self.clean()
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("improvement:action_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.authority_id and self.owner_id:
+            errors = plan_errors(authority=self.authority, owner=self.owner)
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def rag(self) -> str:
@@ -447,3 +464,23 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} on {self.sent_on}"
+
+
+@receiver(m2m_changed, sender=Action.findings.through)
+def _findings_stay_in_their_authority(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Refuse, for every writer, a link between an action and another authority's finding."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # finding.actions.add(...): instance is the finding
+        others = Action.objects.filter(pk__in=pk_set).exclude(
+            authority_id=instance.inspection.authority_id
+        )
+        if others.exists():
+            raise ValidationError(
+                {"findings": f"Actions of another authority cannot be linked to “{instance}”."}
+            )
+        return
+    findings = Recommendation.objects.filter(pk__in=pk_set).select_related("inspection__authority")
+    errors = plan_errors(authority=instance.authority, findings=findings)
+    if errors:
+        raise ValidationError(errors)

@@ -41,6 +41,7 @@ def one_of_everything(superuser):
     theme = make_theme()
     recommendation.themes.add(theme)
     ThemeRule.objects.create(theme=theme, phrase="contingency plan")
+    inspection.authority.members.add(superuser)  # an action's owner works for its authority
     action = make_action([recommendation], owner=superuser, team=make_team())
     make_update(action, superuser)
     make_evidence(action, superuser)

@@ -107,6 +107,7 @@ def test_a_chosen_authority_narrows_the_inspection_and_owner_lists(client, leade
     redcar = make_authority("Redcar and Cleveland")
     redcar.members.add(leader)
     elsewhere = make_user("redcar.owner", first_name="Rita", last_name="Redcar")
+    redcar.members.add(elsewhere)
     make_action(
         [make_recommendation(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))],
         title="Sufficiency of homes",
