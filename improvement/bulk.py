@@ -27,8 +27,8 @@ from .choices import Status
 from .models import Action, Team
 from .rules import completed_date_error
 from .services import lock_action
-from .text import plain_text
 from .tables import DATE, FORMULA_STARTS, NUMBER, TEXT, Column, headers, table_bytes
+from .text import plain_text
 
 FINDING_REF = re.compile(
     r"^(?:(?P<date>\d{4}-\d{2}-\d{2})|undated) (?P<kind>[a-z_]+)"

@@ -142,9 +142,7 @@ def evidence_accept(*, evidence: Evidence, leader) -> Evidence:
     if not evidence.action.can_lead(leader):
         raise PermissionDenied
     with transaction.atomic():
-        current = (
-            Evidence.objects.select_for_update().select_related("accepted_by").get(pk=evidence.pk)
-        )
+        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
         if current.accepted_by_id is not None:
             raise EvidenceAlreadyAccepted(
                 f"“{current.title}” was already accepted by {display_name(current.accepted_by)}"

@@ -18,7 +18,8 @@ from tests.helpers import make_action, make_authority, make_recommendation, make
 
 def _member(username: str, role: Role, authority, **fields):
     user = make_user(username, **fields)
-    user.groups.add(Group.objects.get(name=role.value))
+    # get_or_create: transactional tests flush the roles the data migration made.
+    user.groups.add(Group.objects.get_or_create(name=role.value)[0])
     authority.members.add(user)
     return user
 
