@@ -4,10 +4,17 @@ from django.db import models
 
 
 class Status(models.TextChoices):
+    """An action's status. Complete only through a leader's sign-off (services.action_sign_off)."""
+
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     BLOCKED = "blocked", "Blocked"
+    READY = "ready_for_sign_off", "Ready for sign-off"
     COMPLETE = "complete", "Complete"
+
+
+# What the person who owns an action may set; a leader signs it off or returns it.
+OWNER_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.READY]
 
 
 class FindingStatus(models.TextChoices):
@@ -20,13 +27,31 @@ class FindingStatus(models.TextChoices):
     COMPLETE = "complete", "Complete"
 
 
+class FindingState(models.TextChoices):
+    """Where a finding stands in the plan, set by a leader with a reason."""
+
+    OPEN = "open", "Open"
+    ADDRESSED = "addressed", "Addressed (signed off)"
+    SUPERSEDED = "superseded", "Superseded by a later finding"
+    CLOSED = "closed", "Closed"
+
+
+class UpdateKind(models.TextChoices):
+    """What a progress update records."""
+
+    PROGRESS = "progress", "Progress"
+    READY = "ready", "Ready for sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+    RETURNED = "returned", "Returned"
+
+
 class RAG(models.TextChoices):
     """Red, amber, green, and blue for done. See rules.computed_rag for the rule."""
 
-    BLUE = "blue", "Blue"
     RED = "red", "Red"
     AMBER = "amber", "Amber"
     GREEN = "green", "Green"
+    BLUE = "blue", "Blue"
 
 
 class Role(models.TextChoices):

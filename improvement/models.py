@@ -23,13 +23,16 @@ from .access import (
     is_admin,
     plan_errors,
 )
-from .choices import RAG, FindingStatus, Role, Status
+from .choices import RAG, FindingState, FindingStatus, Role, Status, UpdateKind
 from .uploads import validate_evidence_file
 
 __all__ = [
     # The vocabularies, re-exported so that callers import models from one place.
     "RAG",
+    "FindingState",
     "FindingStatus",
+    "FindingStateRecord",
+    "UpdateKind",
     "Role",
     "Status",
     "Team",
@@ -256,6 +259,7 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(db_index=True)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)
+    kind = models.CharField(max_length=20, choices=UpdateKind.choices, default=UpdateKind.PROGRESS)
     note = models.TextField()
     due_date_before = models.DateField(null=True, blank=True)
     due_date_after = models.DateField(null=True, blank=True)
@@ -336,6 +340,16 @@ class Evidence(models.Model):
         help_text="The leader who accepted this as evidence the action worked.",
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_returned",
+        help_text="The leader who sent this back to be improved, with a comment.",
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -357,6 +371,61 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def review_state(self) -> str:
+        """accepted, returned or waiting: where a leader's review of it stands."""
+        if self.accepted_at:
+            return "accepted"
+        if self.returned_at:
+            return "returned"
+        return "waiting"
+
+
+class FindingStateRecord(models.Model):
+    """Where a finding stands in the plan, when a leader has said (no record: open)."""
+
+    finding = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, related_name="plan_state"
+    )
+    state = models.CharField(max_length=20, choices=FindingState.choices)
+    superseded_by = models.ForeignKey(
+        Recommendation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="The later finding that carries this one on.",
+    )
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "finding's state"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state=FindingState.SUPERSEDED) | Q(superseded_by__isnull=True),
+                name="finding_state_superseded_only_with_link",
+                violation_error_message="Only a superseded finding links to a later one.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=FindingState.SUPERSEDED) | Q(superseded_by__isnull=False),
+                name="finding_state_superseded_has_link",
+                violation_error_message="Say which later finding supersedes it.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="finding_state_has_reason",
+                violation_error_message="Give a reason for the finding's state.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding}: {self.get_state_display()}"
 
 
 class UnreadableReport(Exception):

@@ -30,6 +30,9 @@ AMBER_SCHEDULE_MARGIN = 0.25
 STALE_AFTER_DAYS = 30
 STALE_DUE_WITHIN_DAYS = 30
 
+# How far along each status counts for the schedule test of the amber rule.
+PROGRESS_SHARE = {Status.IN_PROGRESS: 0.5, Status.READY: 1.0}
+
 # The fields of an Action that the RAG rule (with the override) reads; lists that
 # show a RAG load only these. tests/improvement/test_rules.py checks the rule
 # reads nothing else.
@@ -93,7 +96,8 @@ def computed_rag(action: RagInputs, today: dt.date) -> str:
     - red: blocked, or open past its current due date;
     - amber: behind schedule. Either the share of the time from start to due date
       that has gone is well ahead of progress (more than a quarter ahead, counting
-      "not started" as no progress and "in progress" as half way), or nothing was
+      "not started" and "blocked" as no progress, "in progress" as half way and
+      "ready for sign-off" as all the way), or nothing was
       recorded in the last 30 days while it is due within 30 days;
     - green: otherwise.
     """
@@ -106,7 +110,7 @@ def computed_rag(action: RagInputs, today: dt.date) -> str:
         start = action.start_date
         if start and start < due:
             elapsed = (today - start).days / (due - start).days
-            progress = 0.5 if action.status == Status.IN_PROGRESS else 0.0
+            progress = PROGRESS_SHARE.get(action.status, 0.0)
             if elapsed - progress > AMBER_SCHEDULE_MARGIN:
                 return RAG.AMBER
         last = timezone.localdate(action.last_update_at) if action.last_update_at else None
@@ -133,7 +137,7 @@ def rollup_status(statuses: Sequence[str]) -> str:
         return FindingStatus.COMPLETE
     if Status.BLOCKED in statuses:
         return FindingStatus.BLOCKED
-    if any(s in (Status.IN_PROGRESS, Status.COMPLETE) for s in statuses):
+    if any(s in (Status.IN_PROGRESS, Status.READY, Status.COMPLETE) for s in statuses):
         return FindingStatus.IN_PROGRESS
     return FindingStatus.NOT_STARTED
 

@@ -10,6 +10,7 @@ STATUS_COLOURS = {
     "not_started": "govuk-tag--grey",
     "in_progress": "govuk-tag--light-blue",
     "blocked": "govuk-tag--red",
+    "ready_for_sign_off": "govuk-tag--yellow",
     "complete": "govuk-tag--green",
 }
 RAG_COLOURS = {
@@ -44,11 +45,14 @@ def grade_colour(grade: str) -> str:
 @register.filter
 def status_label(value: str) -> str:
     """The words for a stored status code (an action's or a finding's)."""
-    from improvement.models import FindingStatus
+    from improvement.choices import FindingStatus, Status
 
     if not value:
         return "Not yet created"
-    return FindingStatus(value).label if value in FindingStatus.values else value
+    for choices in (Status, FindingStatus):
+        if value in choices.values:
+            return choices(value).label
+    return value
 
 
 @register.filter

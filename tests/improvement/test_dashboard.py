@@ -150,8 +150,11 @@ def test_the_charts_have_table_alternatives(client, leader, plan):
     assert "Actions by status for each theme, as a table" in body
     assert "Progress over time, as a table" in body
     bars = {b["theme"]: b["counts"] for b in response.context["theme_chart"]["bars"]}
-    # not started, in progress, blocked, complete
-    assert bars == {"Contingency planning": [0, 0, 1, 1], "Management oversight": [0, 0, 0, 1]}
+    # not started, in progress, blocked, ready for sign-off, complete
+    assert bars == {
+        "Contingency planning": [0, 0, 1, 0, 1],
+        "Management oversight": [0, 0, 0, 0, 1],
+    }
 
 
 def test_findings_export_applies_the_filters(client, leader, plan):
