@@ -61,6 +61,27 @@ def can_lead(user: User, authority: LocalAuthority) -> bool:
     return has_role(user, Role.LEADER) and authority.members.filter(pk=user.pk).exists()
 
 
+def assignable_owners(authority: LocalAuthority) -> QuerySet:
+    """Who may own an action of the authority: its members who lead or manage."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            authorities=authority,
+            groups__name__in=[Role.LEADER.value, Role.MANAGER.value],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def can_sign_off(user: User, action: Action) -> bool:
+    """A leader of the authority signs off (or returns) work, but never their own."""
+    return can_lead(user, action.authority) and action.owner_id != user.pk
+
+
 def plan_errors(
     *,
     authority: LocalAuthority,

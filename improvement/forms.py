@@ -1,8 +1,15 @@
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 
-from .models import RAG, Action, Evidence, Status
+from inspections.models import Recommendation
+
+from . import rules
+from .access import assignable_owners
+from .choices import OWNER_STATUSES, FindingState
+from .models import RAG, Action, Evidence, Status, Team
+from .people import display_name
 from .text import plain_text
 from .uploads import validate_evidence_file
 
@@ -38,7 +45,12 @@ class ProgressForm(forms.Form):
     """Record progress on an action: new status, a note, maybe a new due date and evidence."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label="Status", choices=Status.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(s.value, s.label) for s in OWNER_STATUSES],
+        widget=forms.RadioSelect,
+        help_text="When the work is done, choose “Ready for sign-off”: a leader signs it off.",
+    )
     note = TextField(
         label="What has happened since the last update?",
         help_text="Say what was done, what it changed for children, and what comes next.",
@@ -73,6 +85,12 @@ class ProgressForm(forms.Form):
     evidence_url = forms.URLField(
         label="Or give a link", required=False, assume_scheme="https", max_length=500
     )
+    no_evidence_reason = TextField(
+        label="If there is no evidence, why not?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed to ask for sign-off without evidence.",
+    )
 
     def __init__(self, *args, action: Action, **kwargs):
         self.action = action
@@ -101,6 +119,16 @@ class ProgressForm(forms.Form):
         moved = "due_date" in data and data["due_date"] != self.action.due_date
         if moved and not data.get("due_date_reason", "").strip():
             self.add_error("due_date_reason", "Enter why the due date has moved")
+        if "due_date" in data and data.get("status"):
+            problems = rules.due_date_errors(
+                status=data["status"],
+                start_date=self.action.start_date,
+                due_before=self.action.due_date,
+                due_after=data["due_date"],
+                today=timezone.localdate(),
+            )
+            for name, message in problems.items():
+                self.add_error(name, message)
         has_evidence = any(
             data.get(k) for k in ("evidence_title", "evidence_file", "evidence_url")
         ) or self.errors.get("evidence_file")
@@ -115,6 +143,13 @@ class ProgressForm(forms.Form):
                 self.add_error("evidence_file", "Upload a file or give a link")
             if data.get("evidence_file") and data.get("evidence_url"):
                 self.add_error("evidence_url", "Give a file or a link, not both")
+        if data.get("status") == Status.READY and not has_evidence:
+            problems = rules.ready_errors(
+                has_evidence=self.action.evidence.filter(returned_at__isnull=True).exists(),
+                no_evidence_reason=data.get("no_evidence_reason", ""),
+            )
+            for name, message in problems.items():
+                self.add_error(name, message)
         return data
 
 
@@ -199,3 +234,189 @@ class SaveReportForm(ReportPeriodForm):
         max_length=200,
         error_messages={"required": "Enter a title for the board report"},
     )
+
+
+class ActionForm(forms.Form):
+    """What an action is, who owns it and when it is due: a leader's form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = TextField(
+        label="Title",
+        max_length=200,
+        error_messages={"required": "Enter a title for the action"},
+    )
+    description = TextField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=None,
+        required=False,
+        empty_label="No one yet",
+        help_text="A manager or leader of the authority.",
+    )
+    team = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.all(), required=False, empty_label="No team"
+    )
+    partner_agency = TextField(label="Partner agency", required=False, max_length=100)
+    priority = forms.ChoiceField(
+        label="Priority",
+        required=False,
+        choices=[("", "Not set")] + list(Action.Priority.choices),
+    )
+    start_date = forms.DateField(
+        label="Start date",
+        required=False,
+        widget=DateInput,
+        validators=[plausible_date],
+        error_messages={"invalid": "Enter the start date as a real date"},
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        widget=DateInput,
+        validators=[plausible_date],
+        error_messages={
+            "required": "Enter the date the action is due",
+            "invalid": "Enter the due date as a real date",
+        },
+    )
+    success_measure = TextField(
+        label="How will we know it worked?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, authority, action: Action | None = None, **kwargs):
+        if action is not None:
+            initial = {name: getattr(action, name) for name in self.base_fields}
+            initial["version"] = action.version
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.action = action
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = assignable_owners(authority)
+        owner.label_from_instance = display_name
+        if action is not None:
+            # The due date moves through a progress update, with a reason, and is kept.
+            del self.fields["due_date"]
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        due = data.get("due_date") if self.action is None else self.action.due_date
+        if data.get("start_date") and due and data["start_date"] > due:
+            self.add_error("start_date", "The start date must be on or before the due date")
+        if self.action is None and data.get("due_date"):
+            problems = rules.due_date_errors(
+                status=Status.NOT_STARTED,
+                start_date=data.get("start_date"),
+                due_before=None,
+                due_after=data["due_date"],
+                today=timezone.localdate(),
+            )
+            for name, message in problems.items():
+                self.add_error(name, message)
+        return data
+
+
+class FindingsForm(forms.Form):
+    """The findings an action addresses: at least one, all of its authority."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    findings = forms.ModelMultipleChoiceField(
+        label="Findings this action addresses",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one finding this action addresses"},
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        kwargs.setdefault(
+            "initial", {"version": action.version, "findings": list(action.findings.all())}
+        )
+        super().__init__(*args, **kwargs)
+        field = self.fields["findings"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
+            Recommendation.objects.filter(inspection__authority=action.authority)
+            .select_related("inspection")
+            .order_by("-inspection__start_date", "inspection_id", "order")
+        )
+        field.label_from_instance = finding_label
+
+
+def finding_label(finding: Recommendation) -> str:
+    inspection = finding.inspection
+    when = f"{inspection.start_date:%B %Y}" if inspection.start_date else "date not known"
+    return f"{inspection.get_kind_display()}, {when}: {finding.text}"
+
+
+class ReviewForm(forms.Form):
+    """A leader signs off work that is ready, or returns it saying what is still needed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("sign_off", "Sign it off: the action is complete"), ("return", "Return it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign it off or return it"},
+    )
+    comment = TextField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you return it: say what is still needed.",
+    )
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if data.get("decision") == "return" and not data.get("comment", "").strip():
+            self.add_error("comment", "Say what is still needed")
+        return data
+
+
+class EvidenceReturnForm(forms.Form):
+    comment = TextField(
+        label="What is the evidence missing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the evidence is missing"},
+    )
+
+
+class FindingStateForm(forms.Form):
+    """Where a finding stands in the plan."""
+
+    state = forms.ChoiceField(label="State", choices=FindingState.choices, widget=forms.RadioSelect)
+    superseded_by = forms.ModelChoiceField(
+        label="Superseded by",
+        queryset=None,
+        required=False,
+        empty_label="Choose the later finding",
+        help_text="Only when it is superseded: the later finding that carries it on.",
+    )
+    reason = TextField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason"},
+    )
+
+    def __init__(self, *args, finding: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["superseded_by"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Recommendation.objects.filter(inspection__authority=finding.inspection.authority)
+            .exclude(inspection=finding.inspection)
+            .select_related("inspection")
+            .order_by("-inspection__start_date", "inspection_id", "order")
+        )
+        field.label_from_instance = finding_label
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if data.get("state") == FindingState.SUPERSEDED and not data.get("superseded_by"):
+            self.add_error("superseded_by", "Choose the later finding that supersedes it")
+        return data

@@ -89,6 +89,38 @@ def completed_date_error(status: str, completed_date: dt.date | None) -> str:
     return ""
 
 
+def due_date_errors(
+    *,
+    status: str,
+    start_date: dt.date | None,
+    due_before: dt.date | None,
+    due_after: dt.date | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """Why a due date cannot be set, by field: dates that mean something.
+
+    An open action always has a due date; it is never before the start; and a
+    due date that moves does not move into the past (an old one may stay, overdue).
+    """
+    errors = {}
+    if is_open(status) and due_after is None:
+        errors["due_date"] = "An open action needs a due date"
+    elif due_after is not None and due_after != due_before and due_after < today:
+        errors["due_date"] = "A due date cannot be moved into the past"
+    elif due_after is not None and start_date is not None and due_after < start_date:
+        errors["due_date"] = "The due date cannot be before the start date"
+    return errors
+
+
+def ready_errors(*, has_evidence: bool, no_evidence_reason: str) -> dict[str, str]:
+    """An action is ready for sign-off with evidence, or with a reason why there is none."""
+    if has_evidence or no_evidence_reason.strip():
+        return {}
+    return {
+        "no_evidence_reason": "Add evidence, or say why there is none, before asking for sign-off"
+    }
+
+
 def computed_rag(action: RagInputs, today: dt.date) -> str:
     """The RAG rule (documented in the README).
 

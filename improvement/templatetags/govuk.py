@@ -16,6 +16,8 @@ INPUT_CLASSES = {
 def field_kind(field) -> str:
     """How the field's widget is drawn: radios, checkbox, hidden or input."""
     widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect subclass: first
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxInput):

@@ -6,15 +6,23 @@ from .actions import (
     action_list,
     action_rag_override,
     action_record_progress,
+    action_review,
     actions_export,
     my_actions,
 )
 from .dashboard import dashboard, finding_detail, findings_export
-from .evidence import evidence_accept_view, evidence_download
+from .evidence import evidence_accept_view, evidence_download, evidence_return_view
+from .plan import action_add, action_edit_view, action_findings, finding_state
 from .reports import report_detail, report_list, report_preview, report_save
 
 __all__ = [
+    "action_add",
     "action_detail",
+    "action_edit_view",
+    "action_findings",
+    "action_review",
+    "evidence_return_view",
+    "finding_state",
     "action_list",
     "action_rag_override",
     "action_record_progress",

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,13 +10,22 @@ from django.views.decorators.http import require_POST
 
 from inspections.models import ReportParagraph
 
+from ..access import can_sign_off
+from ..choices import Status
 from ..exports import ACTION_COLUMNS
 from ..filters import ActionFilter
-from ..forms import ProgressForm, RagOverrideForm
+from ..forms import ProgressForm, RagOverrideForm, ReviewForm
 from ..models import Action
-from ..services import ActionChanged, NewEvidence, action_override_rag, action_record_update
+from ..services import (
+    ActionChanged,
+    NewEvidence,
+    action_override_rag,
+    action_record_update,
+    action_return,
+    action_sign_off,
+)
 from ..tables import table_response
-from .common import get_action_for_user, paginate, querystring_without
+from .common import add_service_errors, get_action_for_user, paginate, querystring_without
 
 
 @login_required
@@ -52,6 +61,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if can_lead:
         ctx["rag_form"] = RagOverrideForm.for_action(action)
+    ctx["can_sign_off"] = can_sign_off(request.user, action)
+    if ctx["can_sign_off"] and action.status == Status.READY:
+        ctx["review_form"] = ReviewForm(initial={"version": action.version})
     return render(request, "improvement/action_detail.html", ctx)
 
 
@@ -76,7 +88,10 @@ def action_record_progress(request: HttpRequest, pk: int) -> HttpResponse:
                     due_date=data["due_date"],
                     due_date_reason=data["due_date_reason"],
                     evidence=_new_evidence(data),
+                    no_evidence_reason=data["no_evidence_reason"],
                 )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
             except ActionChanged as exc:
                 conflict = exc
                 action = exc.current
@@ -130,6 +145,47 @@ def action_rag_override(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "improvement/action_rag_override.html",
+        {"action": action, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@login_required
+@require_POST
+def action_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader other than the owner signs off the work, or returns it with a comment."""
+    action = get_action_for_user(request, pk)
+    if not can_sign_off(request.user, action):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        review = action_sign_off if data["decision"] == "sign_off" else action_return
+        try:
+            review(
+                action=action,
+                leader=request.user,
+                expected_version=data["version"],
+                comment=data["comment"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except ActionChanged as exc:
+            conflict = exc
+            action = exc.current
+        else:
+            signed = data["decision"] == "sign_off"
+            messages.success(
+                request,
+                "Signed off: the action is complete."
+                if signed
+                else "Returned to the owner with your comment.",
+            )
+            return redirect(action)
+    return render(
+        request,
+        "improvement/action_review.html",
         {"action": action, "form": form, "conflict": conflict},
         status=409 if conflict else 200,
     )

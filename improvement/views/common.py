@@ -1,6 +1,8 @@
 """Helpers the views share: fetching what a person may see, paging, query strings."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.forms import Form
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -26,3 +28,12 @@ def querystring_without(request: HttpRequest, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def add_service_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, against the field it names where there is one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from inspections.models import LocalAuthority
 
 from .. import charts, rules, selectors
-from ..access import authorities_visible_to, findings_visible_to
+from ..access import authorities_visible_to, can_lead, findings_visible_to
 from ..choices import FindingStatus, Status
 from ..exports import FINDING_COLUMNS
 from ..filters import FindingFilter
-from ..models import Evidence
+from ..models import Evidence, FindingStateRecord
 from ..tables import table_response
 from .common import paginate, querystring_without
 
@@ -86,6 +86,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("due_date", "pk")
     )
     status, rag = rules.finding_rollup(actions)
+    authority = finding.inspection.authority
     return render(
         request,
         "improvement/finding_detail.html",
@@ -97,5 +98,12 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rollup_status": FindingStatus(status).label,
             "rollup_status_value": status,
             "rollup_rag": rag,
+            "state": FindingStateRecord.objects.filter(finding=finding)
+            .select_related("changed_by", "superseded_by")
+            .first(),
+            "supersedes": FindingStateRecord.objects.filter(superseded_by=finding).select_related(
+                "finding__inspection"
+            ),
+            "can_lead": can_lead(request.user, authority),
         },
     )

@@ -4,12 +4,15 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ..access import can_sign_off
+from ..forms import EvidenceReturnForm
 from ..models import Action, Evidence
-from ..services import EvidenceAlreadyAccepted, evidence_accept
+from ..services import EvidenceAlreadyAccepted, evidence_accept, evidence_return
 
 
 def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
@@ -49,3 +52,23 @@ def evidence_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Evidence “{evidence.title}” accepted.")
     return redirect(evidence.action)
+
+
+@login_required
+def evidence_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader sends evidence back to be improved, with a comment."""
+    evidence = _get_evidence_for_user(request, pk)
+    if not can_sign_off(request.user, evidence.action):
+        raise PermissionDenied
+    form = EvidenceReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_return(
+                evidence=evidence, leader=request.user, comment=form.cleaned_data["comment"]
+            )
+        except EvidenceAlreadyAccepted as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Evidence “{evidence.title}” returned with your comment.")
+            return redirect(evidence.action)
+    return render(request, "improvement/evidence_return.html", {"form": form, "evidence": evidence})

@@ -106,12 +106,43 @@ def test_moving_the_due_date_needs_a_reason_and_keeps_the_original(client, owner
     assert update.due_date_reason == "Staff shortages."
 
 
-def test_completing_an_action_sets_its_completed_date(client, owner, action):
+def test_an_owner_cannot_mark_an_action_complete(client, owner, action):
     client.force_login(owner)
-    _post(client, action, status=Status.COMPLETE)
+    response = _post(client, action, status=Status.COMPLETE)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
     action.refresh_from_db()
-    assert action.status == Status.COMPLETE
-    assert action.completed_date == dt.date.today()
+    assert action.status == Status.NOT_STARTED
+    assert action.completed_date is None
+
+
+def test_ready_for_sign_off_needs_evidence_or_a_reason(client, owner, action):
+    client.force_login(owner)
+    response = _post(client, action, status=Status.READY)
+    assert "Add evidence, or say why there is none" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == Status.NOT_STARTED
+
+    response = _post(
+        client, action, status=Status.READY, no_evidence_reason="The audit is in the case files."
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == Status.READY
+    update = action.updates.get()
+    assert update.kind == "ready"
+    assert "No evidence: The audit is in the case files." in update.note
+
+
+def test_an_open_action_keeps_a_due_date_and_it_never_moves_into_the_past(client, owner, action):
+    client.force_login(owner)
+    response = _post(client, action, due_date="", due_date_reason="Not needed.")
+    assert "An open action needs a due date" in response.content.decode()
+    response = _post(client, action, due_date="2020-01-01", due_date_reason="Oops.")
+    assert "A due date cannot be moved into the past" in response.content.decode()
+    action.refresh_from_db()
+    assert action.due_date > dt.date.today()
+    assert ProgressUpdate.objects.count() == 0
 
 
 def test_evidence_file_is_saved_with_the_update(client, owner, action):

@@ -1,0 +1,36 @@
+"""Writes that touch several models, each in one transaction; each checks permission itself."""
+
+from .evidence import EvidenceAlreadyAccepted, evidence_accept, evidence_return
+from .locking import ActionChanged, FieldChange, changes_since, history_reason, lock_action
+from .plan import (
+    EDITABLE_FIELDS,
+    action_create,
+    action_edit,
+    action_override_rag,
+    action_set_findings,
+    finding_set_state,
+)
+from .progress import NewEvidence, action_record_update, action_return, action_sign_off
+from .reports import board_report_save
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "ActionChanged",
+    "EvidenceAlreadyAccepted",
+    "FieldChange",
+    "NewEvidence",
+    "action_create",
+    "action_edit",
+    "action_override_rag",
+    "action_record_update",
+    "action_return",
+    "action_set_findings",
+    "action_sign_off",
+    "board_report_save",
+    "changes_since",
+    "evidence_accept",
+    "evidence_return",
+    "finding_set_state",
+    "history_reason",
+    "lock_action",
+]
