@@ -96,7 +96,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "improvement:home"  # each role lands on its natural page
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

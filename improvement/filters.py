@@ -7,12 +7,15 @@ from django.db.models import Q
 from inspections.models import Inspection, JudgementArea, LocalAuthority, Theme
 
 from .access import authorities_visible_to
-from .choices import RAG, FindingStatus, Status
+from .choices import RAG, FindingState, FindingStatus, Status
 from .models import Action
 from .people import display_name
-from .selectors import actions_where_rag, findings_where
+from .selectors import actions_where_rag, findings_in_state, findings_where
 
 YES_NO = [("yes", "Yes")]
+ALL = "All"
+# A finding's state in the plan; the dashboard shows the current plan unless asked.
+STATE_CHOICES = [*FindingState.choices, ("all", "Any state")]
 
 
 def _authorities(request):
@@ -50,6 +53,7 @@ def _owners(request, authority_slug: str = ""):
 class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", _owners)
+        kwargs.setdefault("empty_label", ALL)
         super().__init__(*args, **kwargs)
 
     @property
@@ -61,13 +65,21 @@ class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
 
 def _authority_filter(field_name: str):
     return django_filters.ModelChoiceFilter(
-        label="Local authority", queryset=_authorities, to_field_name="slug", field_name=field_name
+        label="Local authority",
+        queryset=_authorities,
+        to_field_name="slug",
+        field_name=field_name,
+        empty_label=ALL,
     )
 
 
 def _inspection_filter(field_name: str):
     return django_filters.ModelChoiceFilter(
-        label="Inspection", queryset=_inspections, field_name=field_name, distinct=True
+        label="Inspection",
+        queryset=_inspections,
+        field_name=field_name,
+        distinct=True,
+        empty_label=ALL,
     )
 
 
@@ -78,18 +90,23 @@ def _theme_filter(field_name: str):
         to_field_name="slug",
         field_name=field_name,
         distinct=True,
+        empty_label=ALL,
     )
 
 
 def _area_filter(field_name: str):
     return django_filters.ChoiceFilter(
-        label="Judgement area", choices=JudgementArea.choices, field_name=field_name, distinct=True
+        label="Judgement area",
+        choices=JudgementArea.choices,
+        field_name=field_name,
+        distinct=True,
+        empty_label=ALL,
     )
 
 
 def _overdue_filter():
     return django_filters.ChoiceFilter(
-        label="Overdue only", choices=YES_NO, method="filter_overdue", empty_label="All"
+        label="Overdue only", choices=YES_NO, method="filter_overdue", empty_label=ALL
     )
 
 
@@ -126,15 +143,33 @@ class FindingFilter(AuthorityScopedFilterSet):
     theme = _theme_filter("themes")
     judgement_area = _area_filter("judgement_area")
     owner = OwnerChoiceFilter(label="Owner", field_name="actions__owner", distinct=True)
+    state = django_filters.ChoiceFilter(
+        label="State",
+        choices=STATE_CHOICES,
+        method="filter_state",
+        empty_label=None,
+        null_label=None,
+    )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=FindingStatus.choices, method="filter_status"
+        label="Status", choices=FindingStatus.choices, method="filter_status", empty_label=ALL
     )
     open = django_filters.ChoiceFilter(
-        label="Open findings only", choices=YES_NO, method="filter_open", empty_label="All"
+        label="Open findings only", choices=YES_NO, method="filter_open", empty_label=ALL
     )
-    rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_rag")
+    rag = django_filters.ChoiceFilter(
+        label="RAG", choices=RAG.choices, method="filter_rag", empty_label=ALL
+    )
     overdue = _overdue_filter()
     q = django_filters.CharFilter(label="Search", method="search")
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("state"):
+            data = data.copy()
+            data["state"] = FindingState.OPEN  # the current plan, unless asked otherwise
+        super().__init__(data, *args, **kwargs)
+
+    def filter_state(self, queryset, name, value):
+        return queryset if value == "all" else findings_in_state(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         if value != "yes":
@@ -165,8 +200,10 @@ class ActionFilter(AuthorityScopedFilterSet):
     theme = _theme_filter("findings__themes")
     judgement_area = _area_filter("findings__judgement_area")
     owner = OwnerChoiceFilter(label="Owner")
-    status = django_filters.ChoiceFilter(label="Status", choices=Status.choices)
-    rag = django_filters.ChoiceFilter(label="RAG", choices=RAG.choices, method="filter_rag")
+    status = django_filters.ChoiceFilter(label="Status", choices=Status.choices, empty_label=ALL)
+    rag = django_filters.ChoiceFilter(
+        label="RAG", choices=RAG.choices, method="filter_rag", empty_label=ALL
+    )
     overdue = _overdue_filter()
     due_within = django_filters.NumberFilter(
         label="Due within (days)", method="filter_due_within", min_value=0, max_value=3660

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from django.db.models import Count, F, Max, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inspections.models import Inspection, LocalAuthority, Recommendation, Theme
 
 from . import rules
-from .choices import RAG, FindingStatus, Status
+from .choices import RAG, FindingState, FindingStatus, Status
 from .models import Action, ProgressUpdate
 from .people import display_name
 
@@ -102,6 +102,13 @@ def as_finding_rows(findings: Iterable[Recommendation]) -> list[FindingRow]:
     return rows
 
 
+def findings_in_state(queryset: QuerySet[Recommendation], state: str) -> QuerySet[Recommendation]:
+    """Findings a leader has put in `state`; a finding no one has put anywhere is open."""
+    if state == FindingState.OPEN:
+        return queryset.filter(Q(plan_state__isnull=True) | Q(plan_state__state=state))
+    return queryset.filter(plan_state__state=state)
+
+
 def findings_with_rag_inputs(queryset: QuerySet[Recommendation]) -> list[Recommendation]:
     """Findings with their actions' RAG fields prefetched, for roll-ups in Python."""
     return list(
@@ -134,18 +141,41 @@ class Headline(TypedDict):
     rag: list[tuple[str, str, int]]
 
 
-def headline(authority: LocalAuthority) -> Headline:
-    """The dashboard's figures for one authority."""
+def plan_actions(findings: QuerySet[Recommendation]) -> list[Action]:
+    """The actions that address these findings, each once, with what the dashboard shows.
+
+    Annotated with counts of accepted and waiting evidence, and with their
+    findings' texts, in a fixed number of queries.
+    """
+    return list(
+        Action.objects.filter(findings__in=findings.values("pk"))
+        .distinct()
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("findings", queryset=Recommendation.objects.only("pk", "text").order_by("pk"))
+        )
+        .annotate(
+            evidence_accepted=Count("evidence", filter=Q(evidence__accepted_at__isnull=False)),
+            evidence_waiting=Count(
+                "evidence",
+                filter=Q(evidence__accepted_at__isnull=True, evidence__returned_at__isnull=True),
+            ),
+        )
+        .order_by("due_date", "pk")
+    )
+
+
+def headline(findings: QuerySet[Recommendation], actions: Sequence[Action]) -> Headline:
+    """The dashboard's figures for the findings shown (the filters apply) and their actions."""
     today = timezone.localdate()
-    actions = list(Action.objects.filter(authority=authority).only("pk", *rules.RAG_FIELDS))
     by_status = Counter(a.status for a in actions)
     rags = Counter(a.rag for a in actions)
-    findings = findings_with_rag_inputs(
-        Recommendation.objects.filter(inspection__authority=authority)
-    )
-    statuses = [rules.finding_rollup(list(f.actions.all()))[0] for f in findings]
+    statuses = [
+        rules.finding_rollup(list(f.actions.all()))[0]
+        for f in findings_with_rag_inputs(findings.order_by())
+    ]
     return {
-        "findings_total": len(findings),
+        "findings_total": len(statuses),
         "findings_open": sum(1 for s in statuses if s != FindingStatus.COMPLETE),
         "actions_total": len(actions),
         "by_status": [(value, label, by_status[value]) for value, label in Status.choices],
@@ -158,6 +188,54 @@ def headline(authority: LocalAuthority) -> Headline:
         "due_soon_days": rules.DUE_SOON_DAYS,
         "rag": [(value, label, rags[value]) for value, label in RAG.choices],
     }
+
+
+@dataclass
+class AttentionRow:
+    """An action a leader should look at now, and why."""
+
+    action: Action
+    reasons: list[str]
+
+    @property
+    def evidence_state(self) -> str:
+        """accepted, waiting or none: the best that can be said of its evidence."""
+        if self.action.evidence_accepted:  # type: ignore[attr-defined]
+            return "accepted"
+        if self.action.evidence_waiting:  # type: ignore[attr-defined]
+            return "waiting"
+        return "none"
+
+
+def needs_attention(actions: Sequence[Action]) -> list[AttentionRow]:
+    """Actions waiting for sign-off, blocked, overdue or red: sign-offs first, then by due date."""
+    today = timezone.localdate()
+    rows = []
+    for action in actions:
+        reasons = []
+        if action.status == Status.READY:
+            reasons.append("Ready for sign-off")
+        if action.status == Status.BLOCKED:
+            reasons.append("Blocked")
+        if rules.is_overdue(action.status, action.due_date, today):
+            reasons.append("Overdue")
+        if action.rag == RAG.RED and not reasons:
+            reasons.append("Red")
+        if reasons:
+            rows.append(AttentionRow(action, reasons))
+    return sorted(rows, key=lambda r: (r.action.status != Status.READY, r.action.due_date or today))
+
+
+def latest_graded_and_visit(
+    inspections: Sequence[Inspection],
+) -> tuple[Inspection | None, Inspection | None]:
+    """The latest inspection with grades, and the latest visit (ungraded), each if any.
+
+    `inspections` come newest first with their judgements prefetched.
+    """
+    graded = next((i for i in inspections if i.judgements.all()), None)
+    visit = next((i for i in inspections if i is not graded and not i.judgements.all()), None)
+    return graded, visit
 
 
 class RecurringTheme(TypedDict):

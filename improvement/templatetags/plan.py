@@ -95,3 +95,12 @@ def tag(text, colour: str = "", hidden: str = "", prefix: str = "", suffix: str 
         text,
         suffix,
     )
+
+
+@register.filter
+def may_own_actions(user) -> bool:
+    """Managers and leaders own actions; viewers never do, so "My actions" is not for them."""
+    from improvement.access import has_role
+    from improvement.choices import Role
+
+    return has_role(user, Role.MANAGER) or has_role(user, Role.LEADER)

@@ -8,6 +8,7 @@ from .actions import (
     action_record_progress,
     action_review,
     actions_export,
+    home,
     my_actions,
 )
 from .dashboard import dashboard, finding_detail, findings_export
@@ -23,6 +24,7 @@ __all__ = [
     "action_review",
     "evidence_return_view",
     "finding_state",
+    "home",
     "action_list",
     "action_rag_override",
     "action_record_progress",

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from inspections.models import ReportParagraph
 
-from ..access import can_sign_off
-from ..choices import Status
+from ..access import can_sign_off, has_role
+from ..choices import Role, Status
 from ..exports import ACTION_COLUMNS
 from ..filters import ActionFilter
 from ..forms import ProgressForm, RagOverrideForm, ReviewForm
@@ -25,7 +26,21 @@ from ..services import (
     action_sign_off,
 )
 from ..tables import table_response
-from .common import add_service_errors, get_action_for_user, paginate, querystring_without
+from .common import (
+    add_service_errors,
+    back_link,
+    get_action_for_user,
+    paginate,
+    querystring_without,
+)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where each person lands after signing in: managers on their actions, others the dashboard."""
+    if has_role(request.user, Role.MANAGER) and not has_role(request.user, Role.LEADER):
+        return redirect("improvement:my_actions")
+    return redirect("improvement:dashboard")
 
 
 @login_required
@@ -62,6 +77,12 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_lead:
         ctx["rag_form"] = RagOverrideForm.for_action(action)
     ctx["can_sign_off"] = can_sign_off(request.user, action)
+    mine = action.owner_id == request.user.pk or action.team_id in _team_ids(request.user)
+    ctx["back"] = back_link(
+        request,
+        reverse("improvement:my_actions" if mine else "improvement:action_list"),
+        "My actions" if mine else "All actions",
+    )
     if ctx["can_sign_off"] and action.status == Status.READY:
         ctx["review_form"] = ReviewForm(initial={"version": action.version})
     return render(request, "improvement/action_detail.html", ctx)
@@ -105,6 +126,10 @@ def action_record_progress(request: HttpRequest, pk: int) -> HttpResponse:
         {"action": action, "form": form, "conflict": conflict},
         status=409 if conflict else 200,
     )
+
+
+def _team_ids(user) -> set[int]:
+    return set(user.teams.values_list("pk", flat=True))
 
 
 def _new_evidence(data: dict) -> NewEvidence | None:

@@ -5,6 +5,7 @@ from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Action
 
@@ -37,3 +38,30 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
         return
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages)
+
+
+def back_link(request: HttpRequest, default: str, label: str) -> tuple[str, str]:
+    """Where "Back" goes: the page the person came from (with its filters), if it is ours."""
+    back = request.GET.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back, "Back"
+    return default, label
+
+
+def filter_summary(form: Form, request: HttpRequest, *, ignore=("authority", "page")) -> str:
+    """The filters a person chose, in words: "Theme: Contingency planning; RAG: Red"."""
+    parts = []
+    if not form.is_valid():
+        return ""
+    for name, field in form.fields.items():
+        if name in ignore or not request.GET.get(name):
+            continue
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        choices = dict(getattr(field, "choices", []) or [])
+        shown = choices.get(value, value) if isinstance(value, str) else value
+        parts.append(f"{field.label}: {shown}")
+    return "; ".join(str(p) for p in parts)

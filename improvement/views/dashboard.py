@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from inspections.models import LocalAuthority
 
@@ -14,7 +15,7 @@ from ..exports import FINDING_COLUMNS
 from ..filters import FindingFilter
 from ..models import Evidence, FindingStateRecord
 from ..tables import table_response
-from .common import paginate, querystring_without
+from .common import back_link, filter_summary, paginate, querystring_without
 
 
 def _chosen_authority(
@@ -38,19 +39,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     finding_filter = FindingFilter(
         params, queryset=findings_visible_to(request.user), request=request
     )
-    page = paginate(request, selectors.finding_rows(finding_filter.qs))
+    findings = finding_filter.qs
+    page = paginate(request, selectors.finding_rows(findings))
     page.object_list = selectors.as_finding_rows(page.object_list)
+    actions = selectors.plan_actions(findings)
 
-    inspections = authority.inspections.latest_first().prefetch_related("judgements")
+    inspections = list(authority.inspections.latest_first().prefetch_related("judgements"))
+    graded, visit = selectors.latest_graded_and_visit(inspections)
     ctx = {
         "authority": authority,
         "authorities": authorities,
         "inspections": inspections,
-        "latest": inspections[0] if inspections else None,
-        "headline": selectors.headline(authority),
+        "latest": graded,
+        "latest_visit": visit,
+        "headline": selectors.headline(findings, actions),
+        "attention": selectors.needs_attention(actions),
         "filter": finding_filter,
         "page": page,
         "querystring": querystring_without(request, "page"),
+        "back": request.get_full_path(),
+        "filter_summary": filter_summary(finding_filter.form, request),
         "recurring": selectors.authority_recurring_themes(authority),
         "theme_chart": charts.status_by_theme_chart(selectors.status_by_theme(authority)),
         "progress_chart": charts.progress_chart(selectors.progress_by_month(authority)),
@@ -105,5 +113,11 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "finding__inspection"
             ),
             "can_lead": can_lead(request.user, authority),
+            "back": back_link(
+                request,
+                reverse("improvement:dashboard") + f"?authority={authority.slug}#findings",
+                "Dashboard",
+            ),
+            "here": request.get_full_path(),
         },
     )

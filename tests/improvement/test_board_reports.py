@@ -188,7 +188,7 @@ def test_a_saved_report_compares_with_the_previous_one(client, leader, history):
     body = client.get(response["Location"]).content.decode()
     assert "What changed since the last board" in body
     assert "Board Q1" in body
-    assert 'In progress</td><td class="govuk-table__cell">Blocked' in body
+    assert 'In progress</td><td class="govuk-table__cell" data-label="Now">Blocked' in body
 
 
 def test_report_downloads_as_xlsx(client, leader, history):
