@@ -87,6 +87,13 @@ class ActionQuerySet(models.QuerySet):
         """Actions the user owns, or that a team they belong to owns."""
         return self.filter(Q(owner=user) | Q(team__members=user)).distinct()
 
+    def in_current_plan(self) -> "ActionQuerySet":
+        """Actions for at least one open finding (one no leader has closed or superseded)."""
+        open_finding = Q(findings__plan_state__isnull=True) | Q(
+            findings__plan_state__state=FindingState.OPEN
+        )
+        return self.filter(pk__in=self.filter(open_finding).values("pk"))
+
     def open(self) -> "ActionQuerySet":
         return self.exclude(status=Status.COMPLETE)
 

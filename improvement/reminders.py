@@ -36,9 +36,10 @@ class Outcome:
 
 
 def _due_actions(today: dt.date):
-    """Open actions that are overdue or due within the reminder window."""
+    """Open actions of the current plan that are overdue or due within the reminder window."""
     return (
-        Action.objects.due_by(today + dt.timedelta(days=REMINDER_WINDOW_DAYS))
+        Action.objects.in_current_plan()
+        .due_by(today + dt.timedelta(days=REMINDER_WINDOW_DAYS))
         .select_related("owner", "authority")
         .order_by("due_date", "pk")
     )

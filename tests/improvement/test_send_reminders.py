@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from improvement.models import ReminderSent, Status
+from improvement.models import Action, ReminderSent, Status
 from tests.helpers import make_action, make_authority, make_inspection, make_recommendation
 
 TODAY = dt.date(2024, 6, 10)
@@ -113,3 +113,15 @@ def test_inactive_owners_get_nothing(due, owner, mailoutbox):
 def test_a_bad_date_is_refused(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", "10/06/2024")
+
+
+def test_actions_of_findings_no_longer_in_the_plan_are_not_reminded(due, mailoutbox):
+    from improvement.services import finding_set_state
+    from tests.helpers import make_user
+
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    for action in Action.objects.all():
+        for finding in action.findings.all():
+            finding_set_state(finding=finding, leader=admin, state="closed", reason="Done with.")
+    _run()
+    assert mailoutbox == []
