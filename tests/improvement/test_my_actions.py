@@ -58,3 +58,21 @@ def test_it_keeps_a_fixed_number_of_queries(client, owner, action, django_assert
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert len(response.context["actions"]) == 16
+
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [("owner", "/my-actions/"), ("leader", "/"), ("viewer", "/")],
+)
+def test_each_role_lands_on_its_natural_page(client, request, action, who, lands_on):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("improvement:home"))
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+
+
+def test_viewers_get_no_my_actions_tab(client, viewer, owner, action):
+    client.force_login(viewer)
+    assert "My actions" not in client.get(reverse("improvement:dashboard")).content.decode()
+    client.force_login(owner)
+    assert "My actions" in client.get(reverse("improvement:dashboard")).content.decode()
