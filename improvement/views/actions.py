@@ -29,6 +29,7 @@ from ..tables import table_response
 from .common import (
     add_service_errors,
     back_link,
+    filter_summary,
     get_action_for_user,
     paginate,
     querystring_without,
@@ -228,6 +229,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "filter": action_filter,
             "page": paginate(request, action_filter.qs.for_list()),
             "querystring": querystring_without(request, "page"),
+            "filter_summary": filter_summary(action_filter.form, request, ignore=("page",)),
         },
     )
 
