@@ -229,7 +229,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
     @admin.display(description="Findings", ordering="_findings")
     def finding_count(self, obj: Theme) -> int:
-        return obj._findings
+        return obj._findings  # type: ignore[attr-defined]
 
 
 @admin.register(Recommendation)

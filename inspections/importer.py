@@ -238,7 +238,8 @@ def _check_fields(parsed: ParsedReport, judgements: list[tuple[str, str, str]]) 
         for p in parsed.paragraphs
     ]
     for what, model, name, value in checks:
-        limit = model._meta.get_field(name).max_length
+        column = model._meta.get_field(name)
+        limit = column.max_length if isinstance(column, models.Field) else None
         if limit is not None and len(value) > limit:
             raise ReportError(
                 f"{what} is {len(value)} characters long; the {name.replace('_', ' ')} field "
@@ -307,7 +308,7 @@ class _Importer:
         for name, value in self._details().items():
             old = getattr(inspection, name)
             if old != value:
-                label = str(Inspection._meta.get_field(name).verbose_name)
+                label = str(getattr(Inspection._meta.get_field(name), "verbose_name", name))
                 changes.append(Change(label, _show(old), _show(value)))
                 setattr(inspection, name, value)
         if changes:

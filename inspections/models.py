@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from .register import NameIndex
 
 
-class LocalAuthorityQuerySet(models.QuerySet):
+class LocalAuthorityQuerySet(models.QuerySet["LocalAuthority"]):
     def resolve(self, name: str) -> "LocalAuthority":
         """The authority a report's name means, by the register's rules (`inspections.register`).
 
