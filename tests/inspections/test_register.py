@@ -1,6 +1,9 @@
 """The register of English local authorities: its migration, and how names find entries."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -141,3 +144,15 @@ def test_the_migration_updates_an_existing_authority_by_name():
     assert LocalAuthority.objects.count() == 156
     inspection = Inspection.objects.get()
     assert inspection.history.get().history_change_reason == "History started"
+
+
+def test_load_register_brings_the_table_back_in_line():
+    kent = LocalAuthority.objects.get(name="Kent")
+    kent.region = "Wessex"
+    kent.save()
+    LocalAuthority.objects.filter(name="Norfolk").delete()
+    out = io.StringIO()
+    call_command("load_register", stdout=out)
+    assert "1 authorities created, 1 updated, 156 in all." in out.getvalue()
+    kent.refresh_from_db()
+    assert kent.region == "South East"
