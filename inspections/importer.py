@@ -201,20 +201,23 @@ def resolve_authority(name: str) -> LocalAuthority:
 
 def _judgement_rows(parsed: ParsedReport, kind: str) -> list[tuple[str, str, str]]:
     """(area, area as printed, grade) for each row of the judgement table."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for label, grade in parsed.judgements:
+        label = " ".join(label.split())
         area = match_judgement_area(label)
-        if area is None and kind == Inspection.Kind.OTHER:
+        if kind == Inspection.Kind.OTHER and (area is None or area in (r[0] for r in rows)):
             area = JudgementArea.OTHER  # a row of a pre-2013 record of main findings
         if area not in JudgementArea.values:
             raise ReportError(f"Unknown judgement area in the judgement table: '{label}'.")
+        if any(label == r[1] or (area != JudgementArea.OTHER and area == r[0]) for r in rows):
+            raise ReportError(f"The judgement table grades the same area twice: '{label}'.")
         try:
             code = grade_code(grade)
         except KeyError:
             code = ""
         if code not in Grade.values:
             raise ReportError(f"Unknown grade in the judgement table: '{grade}' for '{label}'.")
-        rows.append((str(area), " ".join(label.split()), code))
+        rows.append((str(area), label, code))
     return rows
 
 

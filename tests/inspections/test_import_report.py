@@ -11,8 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfWriter
 
+from inspections import importer
 from inspections.importer import import_parsed, read_report
 from inspections.models import (
+    Grade,
     Inspection,
     Judgement,
     JudgementArea,
@@ -412,3 +414,39 @@ def test_json_output_names_a_refusal_after_parsing(tmp_path):
 def test_json_needs_dry_run():
     with pytest.raises(CommandError, match="--json only goes with --dry-run"):
         _import("--json", STOCKTON)
+
+
+def test_a_table_grading_one_area_twice_is_refused_not_a_crash():
+    parsed = read_report(STOCKTON.read_bytes())
+    twice = dataclasses.replace(
+        parsed, judgements=[("Overall effectiveness", "Good"), ("Overall  effectiveness", "Good")]
+    )
+    with pytest.raises(ReportError, match="grades the same area twice: 'Overall effectiveness'"):
+        import_parsed(twice)
+    assert Inspection.objects.count() == 0
+
+
+def test_a_pre_2013_report_keeps_each_row_of_its_record_of_main_findings(monkeypatch):
+    # The parser on main does not read "Adequate" yet (the older formats' branch adds it):
+    # grades are looked up by the model's labels here.
+    monkeypatch.setattr(importer, "grade_code", {g.label: g.value for g in Grade}.__getitem__)
+    parsed = dataclasses.replace(
+        read_report(STOCKTON.read_bytes()),
+        inspection_kind="other",
+        judgements=[
+            ("Overall effectiveness", "Adequate"),
+            ("Being healthy", "Good"),
+            ("Staying safe", "Adequate"),
+            ("Overall effectiveness (services for looked after children)", "Adequate"),
+        ],
+    )
+    import_parsed(parsed, source="old.txt")
+    inspection = Inspection.objects.get()
+    assert inspection.get_kind_display() == "Other (framework before 2013)"
+    assert list(inspection.judgements.values_list("area", "area_label", "grade")) == [
+        ("overall", "Overall effectiveness", "adequate"),
+        ("other", "Being healthy", "good"),
+        ("other", "Staying safe", "adequate"),
+        ("other", "Overall effectiveness (services for looked after children)", "adequate"),
+    ]
+    assert import_parsed(parsed).result == "no changes"

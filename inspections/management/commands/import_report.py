@@ -167,7 +167,8 @@ class Command(BaseCommand):
                 confirmed=options["yes"],
             )
         except UnknownAuthority as exc:
-            outcome.error = f"{exc} Give it with --authority. Nothing was imported."
+            hint = "" if options["authority"] else " Give it with --authority."
+            outcome.error = f"{exc}{hint} Nothing was imported."
         except ReportError as exc:
             outcome.error = f"{exc} Nothing was imported."
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
