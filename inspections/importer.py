@@ -79,6 +79,7 @@ class ImportSummary:
     dry_run: bool = False
     needs_confirmation: bool = False
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> bool:
@@ -115,13 +116,14 @@ class ImportSummary:
         return [head, *(f"  - {c}" for c in self.changes)]
 
     def warnings(self) -> list[str]:
+        notes = list(self.notes)
         authority = self.inspection.authority if self.inspection else None
         if authority is not None and not authority.members.exists():
-            return [
+            notes.append(
                 f"{authority} has no members yet: nobody can see its improvement plan until "
                 "an admin adds people to it (Local authorities, Members)."
-            ]
-        return []
+            )
+        return notes
 
 
 class Rollback(Exception):
@@ -182,6 +184,7 @@ def import_parsed(
         with transaction.atomic():
             summary = importer.write()
             summary.dry_run = dry_run
+            summary.notes = _other_authority(parsed, authority)
             if summary.changes and not summary.created:
                 still_the_same = expected_changes in (None, summary.fingerprint)
                 summary.needs_confirmation = not (confirmed and still_the_same)
@@ -197,6 +200,17 @@ def resolve_authority(name: str) -> LocalAuthority:
         return LocalAuthority.objects.resolve(name)
     except AuthorityNotFound as exc:
         raise UnknownAuthority(str(exc)) from exc
+
+
+def _other_authority(parsed: ParsedReport, chosen: LocalAuthority) -> list[str]:
+    """A note when the authority was chosen and the report names another the register knows."""
+    try:
+        named = LocalAuthority.objects.resolve(parsed.authority)
+    except AuthorityNotFound:
+        return []
+    if named == chosen:
+        return []
+    return [f"The report names {named}, but it was imported as {chosen}'s, as chosen."]
 
 
 def _judgement_rows(parsed: ParsedReport, kind: str) -> list[tuple[str, str, str]]:

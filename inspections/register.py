@@ -12,6 +12,7 @@ Nothing here imports the models, so the data migration can use it too.
 """
 
 import csv
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -183,8 +184,6 @@ class NameIndex:
         )
 
     def _suggestion(self, name: str) -> str:
-        import difflib
-
         close = difflib.get_close_matches(name, sorted(set(self.names.values())), n=3, cutoff=0.6)
         return f" (did you mean {' or '.join(close)}?)" if close else ""
 

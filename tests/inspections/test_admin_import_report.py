@@ -155,3 +155,15 @@ def test_a_dry_run_of_a_re_import_shows_the_changes_and_keeps_nothing(client, ro
     assert "Timeliness of delivering" in page
     assert "confirm_token" not in response.context or not response.context["confirm_token"]
     assert PENDING_KEY not in client.session
+
+
+def test_the_history_of_a_re_imported_inspection_shows_in_the_admin(client, root):
+    _upload(client, STOCKTON)
+    moved = STOCKTON.replace("20 May 2019 to 24 May 2019", "21 May 2019 to 24 May 2019")
+    token = _upload(client, moved, "moved.txt").context["confirm_token"]
+    client.post(reverse(URL), {"confirm": token})
+    inspection = Inspection.objects.get()
+    url = reverse("admin:inspections_inspection_history", args=[inspection.pk])
+    page = client.get(url).content.decode()
+    assert "Re-imported from moved.txt" in page
+    assert "Imported from report.txt" in page

@@ -355,8 +355,8 @@ def test_many_files_and_folders_import_each_on_its_own(tmp_path):
 def test_a_whole_history_imports_in_one_run_and_again_changes_nothing(tmp_path):
     for stem in ("middlesbrough-ilacs-2019-11", "middlesbrough-focused_visit-2021-05"):
         shutil.copy(REPORTS / f"{stem}.pdf", tmp_path)
-    _import(tmp_path, "--authority", "Middlesbrough")
-    output = _import(tmp_path, "--authority", "Middlesbrough")
+    _import(tmp_path)
+    output = _import(tmp_path)
     assert output.count("no changes") == 2
     assert Inspection.objects.filter(authority__name="Middlesbrough").count() == 2
 
@@ -450,3 +450,11 @@ def test_a_pre_2013_report_keeps_each_row_of_its_record_of_main_findings(monkeyp
         ("other", "Overall effectiveness (services for looked after children)", "adequate"),
     ]
     assert import_parsed(parsed).result == "no changes"
+
+
+def test_choosing_another_authority_than_the_report_names_is_said():
+    output = _import(STOCKTON, "--authority", "Hartlepool")
+    assert (
+        "Warning: The report names Stockton-on-Tees, but it was imported as Hartlepool's" in output
+    )
+    assert Inspection.objects.get().authority.name == "Hartlepool"
