@@ -121,7 +121,7 @@ def test_loading_the_register_links_existing_rows_instead_of_duplicating_them():
     assert (stockton.name, stockton.code, stockton.slug) == ("Stockton-on-Tees", "808", "stockton")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_updates_an_existing_authority_by_name():
     executor = MigrationExecutor(connection)
     before = [("inspections", "0003_register_and_older_reports")]
