@@ -1,11 +1,16 @@
+import secrets
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from .importer import import_report_file
+from .importer import ImportSummary, import_parsed
 from .models import (
     Inspection,
     Judgement,
@@ -15,15 +20,18 @@ from .models import (
     Theme,
     ThemeRule,
 )
-from .report_parser import ReportError
+from .report_parser import ReportError, extract_text, parse_report
 
 REPORT_MAX_BYTES = 20 * 1024 * 1024
+# The text of an uploaded report awaiting confirmation: kept server-side, in the session.
+PENDING_KEY = "inspections_pending_report_import"
 
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "inspection_count"]
-    search_fields = ["name", "code"]
+    list_display = ["name", "code", "ons_code", "region", "la_type", "inspection_count"]
+    list_filter = ["region", "la_type"]
+    search_fields = ["name", "code", "ons_code", "ons_name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
 
@@ -32,7 +40,7 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
 
     @admin.display(description="Inspections", ordering="_inspections")
     def inspection_count(self, obj: LocalAuthority) -> int:
-        return obj._inspections
+        return obj._inspections  # type: ignore[attr-defined]
 
 
 class JudgementInline(admin.TabularInline):
@@ -55,8 +63,36 @@ class ReportParagraphInline(admin.TabularInline):
     classes = ["collapse"]
 
 
+class RegisterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name if obj.member_count else f"{obj.name} (no members yet)"
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Report (.pdf or .txt)",
+        widget=forms.FileInput(attrs={"accept": ".pdf,.txt"}),
+        error_messages={"required": "Choose a report file (PDF or text) to upload."},
+    )
+    authority = RegisterChoiceField(
+        queryset=LocalAuthority.objects.annotate(member_count=Count("members")).order_by("name"),
+        required=False,
+        empty_label="The one the report names",
+        label="Local authority",
+    )
+    dry_run = forms.BooleanField(
+        required=False, label="Dry run: show what would change, write nothing"
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > REPORT_MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 20 MB.")
+        return upload
+
+
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ["authority", "kind", "start_date", "end_date", "lead_inspector", "findings"]
     list_filter = ["kind", "authority"]
     search_fields = ["authority__name", "lead_inspector", "summary"]
@@ -73,39 +109,86 @@ class InspectionAdmin(admin.ModelAdmin):
         )
         return [upload, *super().get_urls()]
 
-    def import_report_view(self, request):
-        """Upload a published report; show what was imported or exactly what was wrong."""
+    def import_report_view(self, request: HttpRequest) -> TemplateResponse:
+        """Upload a published report; import it, or show what a re-import would change and
+        write it only when confirmed. The upload's text waits server-side (the session),
+        and is parsed and compared again on confirm."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
-        if request.method == "POST":
-            upload = request.FILES.get("file")
-            if upload is None:
-                context["error"] = "Choose a report file (PDF or text) to upload."
-            elif upload.size > REPORT_MAX_BYTES:
-                context["error"] = "The file must be smaller than 20 MB."
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": ReportUploadForm(),
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            pending = request.session.pop(PENDING_KEY, None)
+            if not pending or pending["token"] != request.POST.get("confirm"):
+                context["error"] = (
+                    "This import has expired or was done already. Upload the file again."
+                )
             else:
+                self._import(request, context, pending["text"], pending, pending["fingerprint"])
+        elif request.method == "POST":
+            form = ReportUploadForm(request.POST, request.FILES)
+            context["form"] = form
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                authority = form.cleaned_data["authority"]
                 try:
-                    context["summary"] = import_report_file(
-                        upload.read(),
-                        authority_name=request.POST.get("authority", "").strip(),
-                        dry_run=bool(request.POST.get("dry_run")),
-                    )
+                    text = extract_text(upload.read())
                 except ReportError as exc:
                     context["error"] = f"{upload.name}: {exc} Nothing was imported."
+                else:
+                    job = {
+                        "file": upload.name,
+                        "authority": authority.name if authority else "",
+                        "dry_run": form.cleaned_data["dry_run"],
+                    }
+                    self._import(request, context, text, job, None)
         return TemplateResponse(request, "admin/inspections/inspection/import_report.html", context)
+
+    def _import(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        text: str,
+        job: dict[str, Any],
+        fingerprint: str | None,
+    ) -> None:
+        try:
+            summary: ImportSummary = import_parsed(
+                parse_report(text),
+                source=job["file"],
+                authority_name=job["authority"],
+                dry_run=job["dry_run"],
+                confirmed=fingerprint is not None,
+                expected_changes=fingerprint,
+            )
+        except ReportError as exc:
+            context["error"] = f"{job['file']}: {exc} Nothing was imported."
+            return
+        context["summary"] = summary
+        if summary.needs_confirmation and not summary.dry_run:
+            token = secrets.token_urlsafe(16)
+            request.session[PENDING_KEY] = {
+                **job,
+                "text": text,
+                "token": token,
+                "fingerprint": summary.fingerprint,
+            }
+            context.update(confirm_token=token, changed_since=fingerprint is not None)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_findings=Count("recommendations"))
 
     @admin.display(description="Findings", ordering="_findings")
     def findings(self, obj: Inspection) -> int:
-        return obj._findings
+        return obj._findings  # type: ignore[attr-defined]
 
 
 @admin.register(Judgement)
-class JudgementAdmin(admin.ModelAdmin):
-    list_display = ["inspection", "area", "grade"]
+class JudgementAdmin(SimpleHistoryAdmin):
+    list_display = ["inspection", "area", "area_label", "grade"]
     list_filter = ["grade", "area", "inspection__authority"]
     search_fields = ["inspection__authority__name"]
     autocomplete_fields = ["inspection"]
@@ -146,7 +229,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
     @admin.display(description="Findings", ordering="_findings")
     def finding_count(self, obj: Theme) -> int:
-        return obj._findings
+        return obj._findings  # type: ignore[attr-defined]
 
 
 @admin.register(Recommendation)

@@ -1,15 +1,23 @@
 """Write a parsed Ofsted report into the database: all of it, or nothing.
 
-Importing the same report twice changes nothing. Importing a corrected file
-updates the inspection in place: findings keep their primary keys (and so
-their actions), matched by their position in the report.
+The authority comes from the register (`LocalAuthority.objects.resolve`): a
+report never creates one. Importing the same report twice changes nothing. A
+report whose inspection is already held (same authority and type, same start
+date or overlapping dates) is a re-import: each change it would make is listed
+as before -> after, and nothing is written unless the caller confirms. Findings
+keep their primary keys (and so their actions), matched by their position in
+the report; the history of inspections, judgements and findings records each
+change with the file it came from.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db import transaction
-from django.utils.text import Truncator, slugify
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.text import Truncator
 
 from .models import (
     Grade,
@@ -21,6 +29,7 @@ from .models import (
     ReportParagraph,
     ThemeRule,
 )
+from .register import AuthorityNotFound
 from .report_parser import (
     ParsedReport,
     ReportError,
@@ -37,179 +46,430 @@ KINDS = {
     "focused_visit": Inspection.Kind.FOCUSED_VISIT,
     "monitoring_visit": Inspection.Kind.MONITORING_VISIT,
     "jtai": Inspection.Kind.JTAI,
+    "sif": Inspection.Kind.SIF,
+    "other": Inspection.Kind.OTHER,
 }
+
+
+class UnknownAuthority(ReportError):
+    """The report's (or the admin's) authority name is not in the register."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing an import adds, removes or changes, as the person confirming reads it."""
+
+    what: str
+    before: str = ""
+    after: str = ""
+
+    def __str__(self) -> str:
+        if self.before and self.after:
+            return f"{self.what}: {self.before} -> {self.after}"
+        if self.after:
+            return f"{self.what} added: {self.after}"
+        return f"{self.what} removed: {self.before}"
 
 
 @dataclass
 class ImportSummary:
     inspection: Inspection | None
     created: bool
-    changes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     dry_run: bool = False
+    needs_confirmation: bool = False
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return bool(self.changes or self.created) and not (self.dry_run or self.needs_confirmation)
+
+    @property
+    def result(self) -> str:
+        """One or two words for a table of many imports."""
+        if not (self.changes or self.created):
+            return "no changes"
+        if self.needs_confirmation:
+            return "needs confirmation"
+        verb = "create" if self.created else "update"
+        return f"would {verb}" if self.dry_run else f"{verb}d"
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the list of changes, so a confirmation applies to exactly what was shown."""
+        return hashlib.sha256("\n".join(map(str, self.changes)).encode()).hexdigest()
 
     def lines(self) -> list[str]:
         verb = "create" if self.created else "update"
         if not (self.changes or self.created):
             head = f"No changes: {self.inspection} is already up to date."
+        elif self.needs_confirmation and not self.dry_run:
+            head = (
+                f"{self.inspection} is already held; this file would change it. "
+                "Nothing was written: check the changes below and confirm."
+            )
         elif self.dry_run:
             head = f"Would {verb} {self.inspection}"
         else:
             head = f"{verb.capitalize()}d {self.inspection}"
         return [head, *(f"  - {c}" for c in self.changes)]
 
+    def warnings(self) -> list[str]:
+        notes = list(self.notes)
+        authority = self.inspection.authority if self.inspection else None
+        if authority is not None and not authority.members.exists():
+            notes.append(
+                f"{authority} has no members yet: nobody can see its improvement plan until "
+                "an admin adds people to it (Local authorities, Members)."
+            )
+        return notes
 
-class DryRunRollback(Exception):
-    """Raised inside the transaction so that a dry run writes nothing."""
+
+class Rollback(Exception):
+    """Raised inside the transaction so that nothing is written (dry run, or unconfirmed)."""
+
+
+def read_report(data: bytes) -> ParsedReport:
+    """The parsed report in a file's bytes (PDF or text). Raises ReportError."""
+    return parse_report(extract_text(data))
 
 
 def import_report_file(
-    data: bytes, *, authority_name: str = "", dry_run: bool = False
+    data: bytes,
+    *,
+    source: str = "",
+    authority_name: str = "",
+    dry_run: bool = False,
+    confirmed: bool = False,
 ) -> ImportSummary:
     """Read, parse and import one report file. Raises ReportError with what was wrong."""
     started = time.perf_counter()
-    parsed = parse_report(extract_text(data))
-    summary = import_parsed(parsed, authority_name=authority_name, dry_run=dry_run)
+    summary = import_parsed(
+        read_report(data),
+        source=source,
+        authority_name=authority_name,
+        dry_run=dry_run,
+        confirmed=confirmed,
+    )
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def import_parsed(
-    parsed: ParsedReport, *, authority_name: str = "", dry_run: bool = False
+    parsed: ParsedReport,
+    *,
+    source: str = "",
+    authority_name: str = "",
+    dry_run: bool = False,
+    confirmed: bool = False,
+    expected_changes: str | None = None,
 ) -> ImportSummary:
+    """Import a parsed report in one transaction.
+
+    A re-import that changes an existing inspection writes only when `confirmed`;
+    with `expected_changes` (an `ImportSummary.fingerprint`) only if its changes
+    are still exactly the ones that were shown. Everything is checked before
+    anything is written; a ReportError says what was wrong.
+    """
     kind = KINDS.get(parsed.inspection_kind)
     if kind is None:
         raise ReportError(f"This app does not hold reports of type '{parsed.type}'.")
-    for area, _ in parsed.judgements:
-        if match_judgement_area(area) is None:
-            raise ReportError(f"Unknown judgement area in the judgement table: '{area}'.")
+    judgements = _judgement_rows(parsed, kind)
+    _check_fields(parsed, judgements)
+    authority = resolve_authority(authority_name or parsed.authority)
+    importer = _Importer(parsed, kind, authority, judgements, source)
+    summary = ImportSummary(inspection=None, created=False, dry_run=dry_run)
     try:
         with transaction.atomic():
-            summary = _write(parsed, kind, authority_name or parsed.authority, dry_run)
-            if dry_run:
-                raise DryRunRollback
-    except DryRunRollback:
+            summary = importer.write()
+            summary.dry_run = dry_run
+            summary.notes = _other_authority(parsed, authority)
+            if summary.changes and not summary.created:
+                still_the_same = expected_changes in (None, summary.fingerprint)
+                summary.needs_confirmation = not (confirmed and still_the_same)
+            if dry_run or summary.needs_confirmation:
+                raise Rollback
+    except Rollback:
         pass
     return summary
 
 
-def _write(parsed: ParsedReport, kind: str, authority_name: str, dry_run: bool) -> ImportSummary:
-    changes: list[str] = []
-    authority = LocalAuthority.objects.filter(name__iexact=authority_name).first()
-    if authority is None:
-        authority = LocalAuthority.objects.create(
-            name=authority_name, slug=_free_slug(authority_name)
+def resolve_authority(name: str) -> LocalAuthority:
+    try:
+        return LocalAuthority.objects.resolve(name)
+    except AuthorityNotFound as exc:
+        raise UnknownAuthority(str(exc)) from exc
+
+
+def _other_authority(parsed: ParsedReport, chosen: LocalAuthority) -> list[str]:
+    """A note when the authority was chosen and the report names another the register knows."""
+    try:
+        named = LocalAuthority.objects.resolve(parsed.authority)
+    except AuthorityNotFound:
+        return []
+    if named == chosen:
+        return []
+    return [f"The report names {named}, but it was imported as {chosen}'s, as chosen."]
+
+
+def _judgement_rows(parsed: ParsedReport, kind: str) -> list[tuple[str, str, str]]:
+    """(area, area as printed, grade) for each row of the judgement table."""
+    rows: list[tuple[str, str, str]] = []
+    for label, grade in parsed.judgements:
+        label = " ".join(label.split())
+        area = match_judgement_area(label)
+        if kind == Inspection.Kind.OTHER and (area is None or area in (r[0] for r in rows)):
+            area = JudgementArea.OTHER  # a row of a pre-2013 record of main findings
+        if area not in JudgementArea.values:
+            raise ReportError(f"Unknown judgement area in the judgement table: '{label}'.")
+        if any(label == r[1] or (area != JudgementArea.OTHER and area == r[0]) for r in rows):
+            raise ReportError(f"The judgement table grades the same area twice: '{label}'.")
+        try:
+            code = grade_code(grade)
+        except KeyError:
+            code = ""
+        if code not in Grade.values:
+            raise ReportError(f"Unknown grade in the judgement table: '{grade}' for '{label}'.")
+        rows.append((str(area), label, code))
+    return rows
+
+
+def _check_fields(parsed: ParsedReport, judgements: list[tuple[str, str, str]]) -> None:
+    """Refuse, naming the field, what a column cannot hold (PostgreSQL would fail with a
+    500, SQLite would silently store it over-length), before anything is written."""
+    if parsed.start_date and parsed.end_date and parsed.end_date < parsed.start_date:
+        raise ReportError(
+            f"The report's end date ({_show(parsed.end_date)}) is before its start date "
+            f"({_show(parsed.start_date)})."
         )
-        changes.append(f"new local authority {authority_name}")
-
-    details = {
-        "end_date": parsed.end_date,
-        "published_date": parsed.published_date,
-        "lead_inspector": parsed.lead_inspector or "",
-    }
-    inspection, created = Inspection.objects.get_or_create(
-        authority=authority, kind=kind, start_date=parsed.start_date, defaults=details
-    )
-    changed = [k for k, v in details.items() if getattr(inspection, k) != v]
-    if changed:
-        for k in changed:
-            setattr(inspection, k, details[k])
-        inspection.save(update_fields=changed)
-        changes.append("inspection details: " + ", ".join(changed))
-
-    changes += _sync_judgements(inspection, parsed)
-    paragraphs, paragraph_changes = _sync_paragraphs(inspection, parsed)
-    changes += paragraph_changes
-    changes += _sync_recommendations(inspection, parsed, paragraphs)
-    return ImportSummary(inspection=inspection, created=created, changes=changes, dry_run=dry_run)
-
-
-def _free_slug(name: str) -> str:
-    base = slugify(name) or "authority"
-    slug, n = base, 1
-    while LocalAuthority.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-def _sync_judgements(inspection: Inspection, parsed: ParsedReport) -> list[str]:
-    changes = []
-    wanted = {match_judgement_area(area): grade_code(grade) for area, grade in parsed.judgements}
-    existing = {j.area: j for j in inspection.judgements.all()}
-    for area, grade in wanted.items():
-        judgement = existing.pop(area, None)
-        if judgement is None:
-            Judgement.objects.create(inspection=inspection, area=area, grade=grade)
-            changes.append(f"judgement added: {_judgement(area, grade)}")
-        elif judgement.grade != grade:
-            judgement.grade = grade
-            judgement.save(update_fields=["grade"])
-            changes.append(f"judgement changed: {_judgement(area, grade)}")
-    for judgement in existing.values():
-        judgement.delete()
-        changes.append(f"judgement removed: {judgement.get_area_display()}")
-    return changes
-
-
-def _judgement(area: str, grade: str) -> str:
-    return f"{JudgementArea(area).label}: {Grade(grade).label}"
-
-
-def _sync_paragraphs(inspection: Inspection, parsed: ParsedReport):
-    changes = []
-    existing = {p.number: p for p in inspection.paragraphs.all()}
-    kept = {}
-    added = updated = 0
-    for item in parsed.paragraphs:
-        paragraph = existing.pop(item.number, None)
-        if paragraph is None:
-            paragraph = ReportParagraph.objects.create(
-                inspection=inspection, number=item.number, section=item.section, text=item.text
-            )
-            added += 1
-        elif (paragraph.section, paragraph.text) != (item.section, item.text):
-            paragraph.section, paragraph.text = item.section, item.text
-            paragraph.save(update_fields=["section", "text"])
-            updated += 1
-        kept[item.number] = paragraph
-    if existing:
-        ReportParagraph.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
-        changes.append(f"{len(existing)} paragraph(s) removed")
-    if added:
-        changes.append(f"{added} paragraph(s) added")
-    if updated:
-        changes.append(f"{updated} paragraph(s) corrected")
-    return kept, changes
-
-
-def _sync_recommendations(
-    inspection: Inspection, parsed: ParsedReport, paragraphs: dict
-) -> list[str]:
-    changes = []
-    rules = list(ThemeRule.objects.select_related("theme"))
-    existing = {r.order: r for r in inspection.recommendations.all()}
-    for order, text in enumerate(parsed.recommendations, start=1):
-        finding = existing.pop(order, None)
-        if finding is None:
-            finding = Recommendation.objects.create(inspection=inspection, order=order, text=text)
-            changes.append(f"finding {order} added: {Truncator(text).chars(90)}")
-            _link(finding, rules, paragraphs)
-        elif finding.text != text:
-            finding.text = text
-            finding._change_reason = "Corrected by a report re-import"
-            finding.save(update_fields=["text"])
-            changes.append(f"finding {order} text corrected")
-    for finding in existing.values():
-        if finding.actions.exists():
+    checks: list[tuple[str, type[models.Model], str, str]] = [
+        ("The lead inspector's name", Inspection, "lead_inspector", parsed.lead_inspector or "")
+    ]
+    checks += [
+        (f"The judgement area “{Truncator(label).chars(60)}”", Judgement, "area_label", label)
+        for _, label, _ in judgements
+    ]
+    checks += [
+        (f"The section heading of paragraph {p.number}", ReportParagraph, "section", p.section)
+        for p in parsed.paragraphs
+    ]
+    for what, model, name, value in checks:
+        column = model._meta.get_field(name)
+        limit = column.max_length if isinstance(column, models.Field) else None
+        if limit is not None and len(value) > limit:
             raise ReportError(
-                f"The file has no finding {finding.order}, but finding {finding.order} of the "
-                f"existing {inspection} has actions in the improvement plan. Nothing was imported; "
-                "move those actions to another finding first."
+                f"{what} is {len(value)} characters long; the {name.replace('_', ' ')} field "
+                f"({model.__name__}.{name}) holds at most {limit}."
             )
-        finding.delete()
-        changes.append(f"finding {finding.order} removed")
-    return changes
+
+
+class _Importer:
+    """The writes of one import; each method returns the changes it made."""
+
+    def __init__(
+        self,
+        parsed: ParsedReport,
+        kind: str,
+        authority: LocalAuthority,
+        judgements: list[tuple[str, str, str]],
+        source: str,
+    ) -> None:
+        self.parsed = parsed
+        self.kind = kind
+        self.authority = authority
+        self.judgements = judgements
+        self.source = source or "a report file"
+
+    def write(self) -> ImportSummary:
+        inspection, created = self._inspection()
+        self.reason = f"{'Imported' if created else 'Re-imported'} from {self.source}"
+        changes = [] if created else self._sync_details(inspection)
+        if created:
+            inspection._change_reason = self.reason  # type: ignore[attr-defined]
+            inspection.save()
+        changes += self._sync_judgements(inspection)
+        paragraphs, paragraph_changes = self._sync_paragraphs(inspection)
+        changes += paragraph_changes
+        changes += self._sync_recommendations(inspection, paragraphs)
+        return ImportSummary(inspection=inspection, created=created, changes=changes)
+
+    def _details(self) -> dict[str, date | str | None]:
+        return {
+            "start_date": self.parsed.start_date,
+            "end_date": self.parsed.end_date,
+            "published_date": self.parsed.published_date,
+            "lead_inspector": self.parsed.lead_inspector or "",
+        }
+
+    def _inspection(self) -> tuple[Inspection, bool]:
+        """The inspection this report is of: the one starting the same day, else the one
+        whose dates overlap (a corrected date), else a new one (not yet saved)."""
+        same = Inspection.objects.filter(authority=self.authority, kind=self.kind)
+        start = self.parsed.start_date
+        end = self.parsed.end_date or start
+        found = same.filter(start_date=start).first()
+        if found is None and start is not None and end is not None:
+            overlapping = list(
+                same.filter(start_date__lte=end).filter(
+                    Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+                )[:2]
+            )
+            found = overlapping[0] if len(overlapping) == 1 else None
+        if found is not None:
+            return found, False
+        return Inspection(authority=self.authority, kind=self.kind, **self._details()), True
+
+    def _sync_details(self, inspection: Inspection) -> list[Change]:
+        changes = []
+        for name, value in self._details().items():
+            old = getattr(inspection, name)
+            if old != value:
+                label = str(getattr(Inspection._meta.get_field(name), "verbose_name", name))
+                changes.append(Change(label, _show(old), _show(value)))
+                setattr(inspection, name, value)
+        if changes:
+            inspection._change_reason = self.reason  # type: ignore[attr-defined]
+            inspection.save()
+        return changes
+
+    def _sync_judgements(self, inspection: Inspection) -> list[Change]:
+        changes = []
+        existing = {_key(j.area, j.area_label): j for j in inspection.judgements.all()}
+        for area, label, grade in self.judgements:
+            judgement = existing.pop(_key(area, label), None)
+            if judgement is None:
+                judgement = Judgement(inspection=inspection, area=area, area_label=label)
+                judgement.grade = grade
+                judgement._change_reason = self.reason  # type: ignore[attr-defined]
+                judgement.save()
+                changes.append(Change("judgement", after=f"{label}: {Grade(grade).label}"))
+                continue
+            changed = []
+            if judgement.grade != grade:
+                changes.append(
+                    Change(f"{label} grade", Grade(judgement.grade).label, Grade(grade).label)
+                )
+                changed.append("grade")
+            if judgement.area_label != label:
+                if judgement.area_label:  # an empty label only meant "the area's name"
+                    changes.append(Change("judgement area as printed", judgement.area_label, label))
+                changed.append("area_label")
+            if changed:
+                judgement.grade, judgement.area_label = grade, label
+                judgement._change_reason = self.reason  # type: ignore[attr-defined]
+                judgement.save(update_fields=changed)
+        for judgement in existing.values():
+            judgement._change_reason = self.reason  # type: ignore[attr-defined]
+            judgement.delete()
+            changes.append(Change("judgement", before=str(judgement)))
+        return changes
+
+    def _sync_paragraphs(
+        self, inspection: Inspection
+    ) -> tuple[dict[int, ReportParagraph], list[Change]]:
+        changes = []
+        existing = {p.number: p for p in inspection.paragraphs.all()}
+        kept = {}
+        added = []
+        for item in self.parsed.paragraphs:
+            paragraph = existing.pop(item.number, None)
+            if paragraph is None:
+                paragraph = ReportParagraph.objects.create(
+                    inspection=inspection, number=item.number, section=item.section, text=item.text
+                )
+                added.append(item.number)
+            elif (paragraph.section, paragraph.text) != (item.section, item.text):
+                if paragraph.section != item.section:
+                    changes.append(
+                        Change(f"paragraph {item.number} section", paragraph.section, item.section)
+                    )
+                if paragraph.text != item.text:
+                    changes.append(
+                        Change(f"paragraph {item.number}", *_difference(paragraph.text, item.text))
+                    )
+                paragraph.section, paragraph.text = item.section, item.text
+                paragraph.save(update_fields=["section", "text"])
+            kept[item.number] = paragraph
+        if existing:
+            ReportParagraph.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+            changes.append(Change("numbered paragraphs", before=_numbers(existing)))
+        if added:
+            changes.append(Change("numbered paragraphs", after=_numbers(added)))
+        return kept, changes
+
+    def _sync_recommendations(
+        self, inspection: Inspection, paragraphs: dict[int, ReportParagraph]
+    ) -> list[Change]:
+        changes = []
+        rules = list(ThemeRule.objects.select_related("theme"))
+        existing = {r.order: r for r in inspection.recommendations.all()}
+        for order, text in enumerate(self.parsed.recommendations, start=1):
+            finding = existing.pop(order, None)
+            if finding is None:
+                finding = Recommendation(inspection=inspection, order=order, text=text)
+                finding._change_reason = self.reason  # type: ignore[attr-defined]
+                finding.save()
+                changes.append(Change(f"finding {order}", after=Truncator(text).chars(90)))
+                _link(finding, rules, paragraphs)
+            elif finding.text != text:
+                changes.append(Change(f"finding {order} text", finding.text, text))
+                finding.text = text
+                finding._change_reason = self.reason  # type: ignore[attr-defined]
+                finding.save(update_fields=["text"])
+        for finding in existing.values():
+            if finding.actions.exists():
+                raise ReportError(
+                    f"The file has no finding {finding.order}, but finding {finding.order} of the "
+                    f"existing {inspection} has actions in the improvement plan. Nothing was "
+                    "imported; move those actions to another finding first."
+                )
+            finding._change_reason = self.reason  # type: ignore[attr-defined]
+            finding.delete()
+            changes.append(
+                Change(f"finding {finding.order}", before=Truncator(finding.text).chars(90))
+            )
+        return changes
+
+
+def _key(area: str, label: str) -> str:
+    """Judgements match by area; the many "other" rows of a pre-2013 report by their words."""
+    return f"other: {label}" if area == JudgementArea.OTHER else area
+
+
+def _show(value: object) -> str:
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value) if value else "(none)"
+
+
+def _numbers(numbers) -> str:
+    """'1-12, 15' for the paragraph numbers 1..12 and 15."""
+    ordered = sorted(numbers)
+    runs: list[list[int]] = []
+    for n in ordered:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _difference(before: str, after: str, context: int = 40) -> tuple[str, str]:
+    """The part of two long texts that differs, with a little context either side."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    lead = max(0, start - context)
+
+    def excerpt(text: str) -> str:
+        stop = min(len(text), len(text) - end + context)
+        return ("…" if lead else "") + text[lead:stop] + ("…" if stop < len(text) else "")
+
+    return excerpt(before) or "(empty)", excerpt(after) or "(empty)"
 
 
 def _link(finding: Recommendation, rules: list[ThemeRule], paragraphs: dict) -> None:

@@ -6,14 +6,52 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .register import NameIndex
+
+
+class LocalAuthorityQuerySet(models.QuerySet["LocalAuthority"]):
+    def resolve(self, name: str) -> "LocalAuthority":
+        """The authority a report's name means, by the register's rules (`inspections.register`).
+
+        Raises AuthorityNotFound, naming the name, when no authority (or more than
+        one) answers to it: a report never creates an authority by itself.
+        """
+        rows = self.values_list("pk", "name", "also_known_as")
+        pk = NameIndex((pk, name, list(aka or [])) for pk, name, aka in rows).find(name)
+        return self.get(pk=pk)
+
+    def get_by_natural_key(self, slug: str) -> "LocalAuthority":
+        return self.get(slug=slug)
+
 
 class LocalAuthority(models.Model):
-    """An English local authority whose children's services Ofsted inspects."""
+    """An English local authority whose children's services Ofsted inspects.
+
+    The register (`inspections/data/local_authorities.csv`, loaded by a migration)
+    makes one per authority; fixtures refer to them by slug, their natural key.
+    """
 
     name = models.CharField(max_length=100, help_text="Short name as in Ofsted titles.")
     slug = models.SlugField(max_length=100, unique=True)
     code = models.CharField(
         "LA code", max_length=3, blank=True, help_text="Three-digit DfE local authority code."
+    )
+    ons_code = models.CharField(
+        "ONS code", max_length=9, blank=True, help_text="Nine-character ONS code, e.g. E06000002."
+    )
+    urn = models.CharField("URN", max_length=10, blank=True, help_text="Ofsted's URN.")
+    ons_name = models.CharField("ONS name", max_length=100, blank=True)
+    region = models.CharField(max_length=50, blank=True)
+    la_type = models.CharField(
+        "type", max_length=30, blank=True, help_text="County, unitary, metropolitan, London."
+    )
+    statistical_neighbours = models.JSONField(
+        default=list, blank=True, help_text="The LA codes of its ten statistical neighbours."
+    )
+    also_known_as = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names reports print: council and former names, trusts.",
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -21,6 +59,8 @@ class LocalAuthority(models.Model):
         related_name="authorities",
         help_text="People who work on this authority's improvement plan and may see it.",
     )
+
+    objects = LocalAuthorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -31,26 +71,44 @@ class LocalAuthority(models.Model):
                 name="authority_name_unique",
                 violation_error_message="A local authority with this name already exists.",
             ),
+            models.UniqueConstraint(
+                fields=["ons_code"],
+                condition=~Q(ons_code=""),
+                name="authority_ons_code_unique",
+                violation_error_message="A local authority with this ONS code already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def neighbours(self) -> "LocalAuthorityQuerySet":
+        """Its statistical neighbours that are in the database (order not kept)."""
+        return LocalAuthority.objects.filter(code__in=self.statistical_neighbours)
+
 
 class Grade(models.TextChoices):
-    """Ofsted's four-point scale, best first."""
+    """Ofsted's four-point scale, best first; "Adequate" is the pre-2013 scale's third point."""
 
     OUTSTANDING = "outstanding", "Outstanding"
     GOOD = "good", "Good"
+    ADEQUATE = "adequate", "Adequate"
     REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
     INADEQUATE = "inadequate", "Inadequate"
 
 
 class JudgementArea(models.TextChoices):
-    """The areas ILACS grades.
+    """The areas Ofsted grades.
 
-    2018-22 inspections graded children in care and care leavers together; from
-    2023 they are graded apart. Overall effectiveness is graded until April 2026.
+    ILACS: 2018-22 inspections graded children in care and care leavers together;
+    from 2023 they are graded apart. Overall effectiveness is graded until April
+    2026. The single inspection framework (2013-18) graded children looked after,
+    adoption and the LSCB as well. Reports before 2013 grade rows of a "Record of
+    main findings" that map to no area: those are "other", and the row's own words
+    are kept in `Judgement.area_label`.
     """
 
     OVERALL = "overall", "Overall effectiveness"
@@ -68,6 +126,10 @@ class JudgementArea(models.TextChoices):
     )
     IN_CARE = "in_care", "The experiences and progress of children in care"
     CARE_LEAVERS = "care_leavers", "The experiences and progress of care leavers"
+    LOOKED_AFTER = "looked_after", "Children looked after and achieving permanence"
+    ADOPTION = "adoption", "Adoption performance"
+    LSCB = "lscb", "Local Safeguarding Children Board"
+    OTHER = "other", "Other (a row of a pre-2013 record of main findings)"
 
 
 class InspectionQuerySet(models.QuerySet):
@@ -84,6 +146,8 @@ class Inspection(models.Model):
         FOCUSED_VISIT = "focused_visit", "Focused visit"
         MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
         JTAI = "jtai", "Joint targeted area inspection"
+        SIF = "sif", "Single inspection framework"  # 2013-18, re-inspections included
+        OTHER = "other", "Other (framework before 2013)"
 
     authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, related_name="inspections"
@@ -97,6 +161,7 @@ class Inspection(models.Model):
     lead_inspector = models.CharField(max_length=100, blank=True)
     source_url = models.URLField("source URL", max_length=500, blank=True)
     summary = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     objects = InspectionQuerySet.as_manager()
 
@@ -130,20 +195,44 @@ class Judgement(models.Model):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="judgements")
     area = models.CharField(max_length=30, choices=JudgementArea.choices)
+    area_label = models.CharField(
+        "area as printed",
+        max_length=300,
+        blank=True,
+        help_text="The judgement table's words for the area; empty means the area's name.",
+    )
     grade = models.CharField(max_length=30, choices=Grade.choices)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["inspection", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "area"],
+                condition=~Q(area="other"),
                 name="judgement_one_per_area",
                 violation_error_message="This inspection already has a judgement for this area.",
+            ),
+            models.UniqueConstraint(
+                fields=["inspection", "area_label"],
+                condition=~Q(area_label=""),
+                name="judgement_one_per_label",
+                violation_error_message="This inspection already has a judgement with this label.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(area="other") | ~Q(area_label=""),
+                name="judgement_other_has_label",
+                violation_error_message="An “other” judgement needs its area as printed.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_area_display()}: {self.get_grade_display()}"
+        return f"{self.area_name}: {self.get_grade_display()}"
+
+    @property
+    def area_name(self) -> str:
+        """The area as the report printed it, or its standard name."""
+        return self.area_label or self.get_area_display()
 
 
 class ReportParagraph(models.Model):

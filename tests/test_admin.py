@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from improvement.models import BoardReport, ProgressUpdate, ReminderSent
-from inspections.models import Grade, JudgementArea, ThemeRule
+from inspections.models import Grade, JudgementArea, LocalAuthority, ThemeRule
 from tests.helpers import (
     make_action,
     make_evidence,
@@ -36,6 +36,7 @@ def superuser():
 def one_of_everything(superuser):
     recommendation = make_recommendation()
     inspection = recommendation.inspection
+    LocalAuthority.objects.exclude(pk=inspection.authority_id).delete()  # the rest of the register
     make_judgement(inspection, JudgementArea.OVERALL, Grade.REQUIRES_IMPROVEMENT)
     recommendation.paragraphs.add(make_paragraph(inspection, 1, section="Leaders"))
     theme = make_theme()

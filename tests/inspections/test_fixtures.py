@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from improvement.models import Action, Evidence, Status
 from inspections.models import Inspection, LocalAuthority, Recommendation
+from inspections.register import read_register
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -26,8 +27,32 @@ def plan(inspections):
     call_command("loaddata", str(FIXTURES / "demo_plan.json"), verbosity=0)
 
 
+def test_the_fixtures_use_the_registers_middlesbrough(inspections):
+    middlesbrough = LocalAuthority.objects.get(name="Middlesbrough")
+    assert (middlesbrough.code, middlesbrough.ons_code) == ("806", "E06000002")
+    assert middlesbrough.region == "North East"
+    assert middlesbrough.statistical_neighbours[:2] == ["890", "805"]  # Blackpool, Hartlepool
+    assert LocalAuthority.objects.count() == len(read_register())
+    assert set(Inspection.objects.values_list("authority", flat=True)) == {middlesbrough.pk}
+
+
+def test_the_fixtures_load_on_an_empty_table_too():
+    LocalAuthority.objects.all().delete()
+    call_command("loaddata", str(FIXTURES / "inspections.json"), verbosity=0)
+    call_command("loaddata", str(FIXTURES / "demo_plan.json"), verbosity=0)
+    assert LocalAuthority.objects.get().ons_code == "E06000002"
+    assert Inspection.objects.count() == 6
+
+
+def test_loading_the_demo_twice_duplicates_nothing(plan):
+    call_command("loaddata", str(FIXTURES / "inspections.json"), verbosity=0)
+    call_command("loaddata", str(FIXTURES / "demo_plan.json"), verbosity=0)
+    assert LocalAuthority.objects.filter(name="Middlesbrough").count() == 1
+    assert LocalAuthority.objects.get(name="Middlesbrough").members.count() == 6
+    assert Inspection.objects.count() == 6
+
+
 def test_the_2023_inspection_is_complete(inspections):
-    assert LocalAuthority.objects.get().name == "Middlesbrough"
     inspection = Inspection.objects.get(start_date="2023-03-13")
     assert inspection.end_date.isoformat() == "2023-03-24"
     assert inspection.lead_inspector == "Louise Walker"

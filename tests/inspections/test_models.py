@@ -4,7 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from inspections.importer import KINDS
 from inspections.models import Grade, Inspection, Judgement, JudgementArea
+from inspections.report_parser import GRADE_CODES, match_judgement_area
 from tests.helpers import make_authority, make_inspection, make_paragraph, make_recommendation
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,74 @@ def test_finding_history_records_each_change():
         "Corrected text.",
         "The quality of contingency planning.",
     ]
+
+
+# --- The vocabulary of older reports ---------------------------------------------------
+
+
+def test_an_inspection_may_have_several_other_rows_each_with_its_own_label():
+    inspection = make_inspection(kind=Inspection.Kind.OTHER)
+    for label in ("Being healthy", "Staying safe"):
+        Judgement.objects.create(
+            inspection=inspection, area=JudgementArea.OTHER, area_label=label, grade=Grade.ADEQUATE
+        )
+    twin = Judgement(
+        inspection=inspection, area=JudgementArea.OTHER, area_label="Staying safe", grade="good"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        twin.full_clean()
+    assert "This inspection already has a judgement with this label." in str(excinfo.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    assert [str(j) for j in inspection.judgements.all()] == [
+        "Being healthy: Adequate",
+        "Staying safe: Adequate",
+    ]
+
+
+def test_an_other_row_must_say_what_it_was():
+    judgement = Judgement(
+        inspection=make_inspection(kind=Inspection.Kind.OTHER),
+        area=JudgementArea.OTHER,
+        grade=Grade.GOOD,
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        judgement.full_clean()
+    assert "An “other” judgement needs its area as printed." in str(excinfo.value)
+
+
+def test_sif_areas_and_kinds_are_stored():
+    inspection = make_inspection(kind=Inspection.Kind.SIF, start_date=dt.date(2017, 11, 13))
+    for area in (JudgementArea.LOOKED_AFTER, JudgementArea.ADOPTION, JudgementArea.LSCB):
+        judgement = Judgement(inspection=inspection, area=area, grade=Grade.REQUIRES_IMPROVEMENT)
+        judgement.full_clean()
+        judgement.save()
+    assert str(inspection) == "Middlesbrough: Single inspection framework, November 2017"
+    assert str(inspection.judgements.get(area="lscb")) == (
+        "Local Safeguarding Children Board: Requires improvement to be good"
+    )
+
+
+def test_the_parsers_codes_are_the_models_choices():
+    """What the parser exposes today (GRADE_CODES, match_judgement_area) stays in step."""
+    for label, code in GRADE_CODES.items():
+        assert Grade(code).label == label
+    for area in JudgementArea:
+        assert match_judgement_area(area.label) in (None, *JudgementArea.values)
+    for kind in ("standard", "short", "focused_visit", "monitoring_visit", "jtai", "sif", "other"):
+        assert KINDS[kind] in Inspection.Kind.values
+
+
+def test_the_vocabulary_agreed_for_older_reports():
+    assert {"sif", "other"} <= set(Inspection.Kind.values)
+    assert Grade.ADEQUATE.label == "Adequate"
+    assert {
+        JudgementArea.LOOKED_AFTER.label,
+        JudgementArea.ADOPTION.label,
+        JudgementArea.LSCB.label,
+    } == {
+        "Children looked after and achieving permanence",
+        "Adoption performance",
+        "Local Safeguarding Children Board",
+    }
+    assert "other" in JudgementArea.values

@@ -115,13 +115,14 @@ def test_the_2023_seed_gives_the_fixtures_inspection():
 
 
 def test_grades_and_areas_map_to_the_stored_choices():
-    assert {grade_code(label) for label in Grade.labels} == set(Grade.values)
+    # The ILACS vocabulary; the SIF and pre-2013 choices are the older formats' to read.
+    grades = [g for g in Grade if g != Grade.ADEQUATE]
+    areas = [a for a in JudgementArea if a not in ("looked_after", "adoption", "lscb", "other")]
+    assert {grade_code(g.label) for g in grades} == set(grades)
     assert grade_code("requires improvement to be good.") == Grade.REQUIRES_IMPROVEMENT
-    for label in JudgementArea.labels:
-        assert match_judgement_area(label) in JudgementArea.values
-    assert {match_judgement_area(label) for label in JudgementArea.labels} == set(
-        JudgementArea.values
-    )
+    for area in areas:
+        assert match_judgement_area(area.label) in JudgementArea.values
+    assert {match_judgement_area(a.label) for a in areas} == set(areas)
     # The misprint in Redcar and Cleveland's 2025 table still finds its area.
     assert (
         match_judgement_area("The experiences and progress of children care leavers")
