@@ -162,10 +162,13 @@ class FindingFilter(AuthorityScopedFilterSet):
     overdue = _overdue_filter()
     q = django_filters.CharFilter(label="Search", method="search")
 
+    # The current plan, unless asked otherwise.
+    DEFAULTS = {"state": FindingState.OPEN.value}
+
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not data.get("state"):
             data = data.copy()
-            data["state"] = FindingState.OPEN  # the current plan, unless asked otherwise
+            data["state"] = self.DEFAULTS["state"]
         super().__init__(data, *args, **kwargs)
 
     def filter_state(self, queryset, name, value):

@@ -50,8 +50,14 @@ def back_link(request: HttpRequest, default: str, label: str) -> tuple[str, str]
     return default, label
 
 
-def filter_summary(form: Form, request: HttpRequest, *, ignore=("authority", "page")) -> str:
-    """The filters a person chose, in words: "Theme: Contingency planning; RAG: Red"."""
+def filter_summary(
+    form: Form, request: HttpRequest, *, ignore=("authority", "page"), defaults=None
+) -> str:
+    """The filters a person chose, in words: "Theme: Contingency planning; RAG: Red".
+
+    A filter left at its default (`defaults`, by name) is not a choice worth saying.
+    """
+    defaults = defaults or {}
     parts = []
     if not form.is_valid():
         return ""
@@ -59,7 +65,7 @@ def filter_summary(form: Form, request: HttpRequest, *, ignore=("authority", "pa
         if name in ignore or not request.GET.get(name):
             continue
         value = form.cleaned_data.get(name)
-        if value in (None, ""):
+        if value in (None, "") or defaults.get(name) == value:
             continue
         choices = dict(getattr(field, "choices", []) or [])
         shown = choices.get(value, value) if isinstance(value, str) else value

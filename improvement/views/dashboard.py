@@ -58,7 +58,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page": page,
         "querystring": querystring_without(request, "page"),
         "back": request.get_full_path(),
-        "filter_summary": filter_summary(finding_filter.form, request),
+        "filter_summary": filter_summary(
+            finding_filter.form, request, defaults=FindingFilter.DEFAULTS
+        ),
         "recurring": selectors.authority_recurring_themes(authority),
         "theme_chart": charts.status_by_theme_chart(selectors.status_by_theme(authority)),
         "progress_chart": charts.progress_chart(selectors.progress_by_month(authority)),

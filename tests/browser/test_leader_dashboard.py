@@ -54,6 +54,7 @@ def test_a_leader_filters_by_theme_and_opens_a_finding(
     expect(page.get_by_text("3 findings.")).to_be_visible()
     assert_accessible(page)
 
+    page.get_by_text("Filter", exact=True).click()  # the filters fold away until wanted
     page.get_by_label("Theme", exact=True).select_option("contingency-planning")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("2 findings.")).to_be_visible()
@@ -65,8 +66,13 @@ def test_a_leader_filters_by_theme_and_opens_a_finding(
         page.get_by_role("link", name="Arrangements for private fostering.", exact=True)
     ).to_have_count(0)
 
+    expect(page.get_by_text("Filter (Theme: Contingency planning)")).to_be_visible()
     page.get_by_role("link", name="The quality of contingency planning.", exact=True).click()
     expect(page.get_by_role("heading", name="What needs to improve")).to_be_visible()
+    # Back returns to the dashboard as it was, filters and all.
+    page.get_by_role("link", name="Back").click()
+    assert "theme=contingency-planning" in page.url
+    page.get_by_role("link", name="The quality of contingency planning.", exact=True).click()
     expect(page.get_by_text("Contingency plans lack detail.")).to_be_visible()
     expect(page.get_by_role("link", name="Audit contingency plans")).to_be_visible()
     assert_accessible(page)
