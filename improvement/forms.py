@@ -420,3 +420,39 @@ class FindingStateForm(forms.Form):
         if data.get("state") == FindingState.SUPERSEDED and not data.get("superseded_by"):
             self.add_error("superseded_by", "Choose the later finding that supersedes it")
         return data
+
+
+class PlanDatesForm(forms.Form):
+    """The statutory clock's dates for one inspection."""
+
+    report_received_date = forms.DateField(
+        label="Date the final report was received",
+        required=False,
+        widget=DateInput,
+        validators=[plausible_date],
+        error_messages={"invalid": "Enter the date the report was received as a real date"},
+    )
+    priority_actions = forms.BooleanField(
+        label="The focused visit named priority actions (a draft plan is due in 20 working days)",
+        required=False,
+    )
+    plan_submitted_date = forms.DateField(
+        label="Date the action plan was sent to Ofsted",
+        required=False,
+        widget=DateInput,
+        validators=[plausible_date],
+        error_messages={"invalid": "Enter the date the plan was sent as a real date"},
+    )
+
+    def __init__(self, *args, inspection, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "report_received_date": inspection.report_received_date,
+                "priority_actions": inspection.priority_actions,
+                "plan_submitted_date": inspection.plan_submitted_date,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if inspection.kind != "focused_visit":
+            del self.fields["priority_actions"]

@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from inspections.clocks import PlanClock
 from inspections.models import Inspection, LocalAuthority, Recommendation, Theme
 
 from . import rules
@@ -226,15 +227,33 @@ def needs_attention(actions: Sequence[Action]) -> list[AttentionRow]:
     return sorted(rows, key=lambda r: (r.action.status != Status.READY, r.action.due_date or today))
 
 
+@dataclass
+class InspectionRow:
+    """An inspection with its action plan's statutory clock, if one runs."""
+
+    inspection: Inspection
+    clock: PlanClock | None
+
+    @property
+    def graded(self) -> bool:
+        return bool(self.inspection.judgements.all())
+
+
+def inspection_rows(inspections: Iterable[Inspection]) -> list[InspectionRow]:
+    """Rows for inspections (judgements prefetched), newest first as given."""
+    today = timezone.localdate()
+    return [InspectionRow(i, i.plan_clock(today)) for i in inspections]
+
+
 def latest_graded_and_visit(
-    inspections: Sequence[Inspection],
-) -> tuple[Inspection | None, Inspection | None]:
+    rows: Sequence[InspectionRow],
+) -> tuple[InspectionRow | None, InspectionRow | None]:
     """The latest inspection with grades, and the latest visit (ungraded), each if any.
 
-    `inspections` come newest first with their judgements prefetched.
+    `rows` come newest first.
     """
-    graded = next((i for i in inspections if i.judgements.all()), None)
-    visit = next((i for i in inspections if i is not graded and not i.judgements.all()), None)
+    graded = next((r for r in rows if r.graded), None)
+    visit = next((r for r in rows if r is not graded and not r.graded), None)
     return graded, visit
 
 

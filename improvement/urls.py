@@ -6,6 +6,7 @@ app_name = "improvement"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("start/", views.home, name="home"),
+    path("inspections/<int:pk>/plan/", views.inspection_plan_dates, name="inspection_plan"),
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/actions/add/", views.action_add, name="action_add"),
     path("findings/<int:pk>/state/", views.finding_state, name="finding_state"),

@@ -1,11 +1,15 @@
 """What Ofsted said: local authorities, their inspections, grades and findings."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .clocks import PlanClock, plan_clock
 from .register import NameIndex
 
 
@@ -161,6 +165,17 @@ class Inspection(models.Model):
     lead_inspector = models.CharField(max_length=100, blank=True)
     source_url = models.URLField("source URL", max_length=500, blank=True)
     summary = models.TextField(blank=True)
+    # The statutory clock for the council's action plan (see inspections.clocks).
+    report_received_date = models.DateField(
+        null=True, blank=True, help_text="When the council received the final report."
+    )
+    priority_actions = models.BooleanField(
+        default=False,
+        help_text="A focused visit that named priority actions (a draft plan is due).",
+    )
+    plan_submitted_date = models.DateField(
+        null=True, blank=True, help_text="When the council sent Ofsted its action plan."
+    )
     history = HistoricalRecords()
 
     objects = InspectionQuerySet.as_manager()
@@ -188,6 +203,16 @@ class Inspection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:inspections_inspection_change", args=[self.pk])
+
+    def plan_clock(self, today: date | None = None) -> PlanClock | None:
+        """When the action plan is due after this inspection, if one is."""
+        return plan_clock(
+            kind=self.kind,
+            received=self.report_received_date,
+            priority_actions=self.priority_actions,
+            submitted=self.plan_submitted_date,
+            today=today or timezone.localdate(),
+        )
 
 
 class Judgement(models.Model):

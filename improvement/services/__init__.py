@@ -9,6 +9,7 @@ from .plan import (
     action_override_rag,
     action_set_findings,
     finding_set_state,
+    inspection_set_plan_dates,
 )
 from .progress import NewEvidence, action_record_update, action_return, action_sign_off
 from .reports import board_report_save
@@ -32,5 +33,6 @@ __all__ = [
     "evidence_return",
     "finding_set_state",
     "history_reason",
+    "inspection_set_plan_dates",
     "lock_action",
 ]

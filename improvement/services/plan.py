@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from inspections.models import Recommendation
+from inspections.models import Inspection, Recommendation
 
 from .. import rules
 from ..access import can_lead, plan_errors
@@ -179,3 +179,52 @@ def finding_set_state(
         record.full_clean()
         record.save()
     return record
+
+
+def inspection_set_plan_dates(
+    *,
+    inspection: Inspection,
+    leader,
+    report_received_date: dt.date | None,
+    priority_actions: bool,
+    plan_submitted_date: dt.date | None,
+) -> Inspection:
+    """A leader records when the report came and the action plan went (the statutory clock)."""
+    if not can_lead(leader, inspection.authority):
+        raise PermissionDenied
+    errors = plan_dates_errors(
+        inspection=inspection,
+        received=report_received_date,
+        submitted=plan_submitted_date,
+        today=timezone.localdate(),
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        current.report_received_date = report_received_date
+        current.priority_actions = priority_actions
+        current.plan_submitted_date = plan_submitted_date
+        current._change_reason = history_reason(f"Plan dates set by {display_name(leader)}")
+        current.full_clean()
+        current.save()
+    return current
+
+
+def plan_dates_errors(
+    *, inspection: Inspection, received: dt.date | None, submitted: dt.date | None, today: dt.date
+) -> dict[str, str]:
+    """Dates of a report's receipt and the plan's submission that cannot be right."""
+    errors = {}
+    on_site = inspection.end_date or inspection.start_date
+    if received and on_site and received < on_site:
+        errors["report_received_date"] = "The report cannot arrive before the inspection ended"
+    elif received and received > today:
+        errors["report_received_date"] = "The report's arrival cannot be in the future"
+    if submitted and not received:
+        errors["plan_submitted_date"] = "Give the date the report was received first"
+    elif submitted and received and submitted < received:
+        errors["plan_submitted_date"] = "The plan cannot be sent before the report arrived"
+    elif submitted and submitted > today:
+        errors["plan_submitted_date"] = "The plan's submission cannot be in the future"
+    return errors

@@ -13,7 +13,13 @@ from .actions import (
 )
 from .dashboard import dashboard, finding_detail, findings_export
 from .evidence import evidence_accept_view, evidence_download, evidence_return_view
-from .plan import action_add, action_edit_view, action_findings, finding_state
+from .plan import (
+    action_add,
+    action_edit_view,
+    action_findings,
+    finding_state,
+    inspection_plan_dates,
+)
 from .reports import report_detail, report_list, report_preview, report_save
 
 __all__ = [
@@ -25,6 +31,7 @@ __all__ = [
     "evidence_return_view",
     "finding_state",
     "home",
+    "inspection_plan_dates",
     "action_list",
     "action_rag_override",
     "action_record_progress",

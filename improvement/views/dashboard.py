@@ -44,7 +44,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.as_finding_rows(page.object_list)
     actions = selectors.plan_actions(findings)
 
-    inspections = list(authority.inspections.latest_first().prefetch_related("judgements"))
+    inspections = selectors.inspection_rows(
+        authority.inspections.latest_first().prefetch_related("judgements")
+    )
     graded, visit = selectors.latest_graded_and_visit(inspections)
     ctx = {
         "authority": authority,
@@ -52,6 +54,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "inspections": inspections,
         "latest": graded,
         "latest_visit": visit,
+        "clock_warnings": [r for r in inspections if r.clock and r.clock.needs_warning],
+        "can_lead": can_lead(request.user, authority),
         "headline": selectors.headline(findings, actions),
         "attention": selectors.needs_attention(actions),
         "filter": finding_filter,

@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from inspections.models import Recommendation
+from inspections.models import Inspection, Recommendation
 
-from ..access import can_lead, findings_visible_to
-from ..forms import ActionForm, FindingsForm, FindingStateForm
+from ..access import authorities_visible_to, can_lead, findings_visible_to
+from ..forms import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
 from ..services import (
     EDITABLE_FIELDS,
     ActionChanged,
@@ -18,6 +19,7 @@ from ..services import (
     action_edit,
     action_set_findings,
     finding_set_state,
+    inspection_set_plan_dates,
 )
 from .common import add_service_errors, get_action_for_user
 
@@ -141,3 +143,37 @@ def finding_state(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The finding's state is saved.")
             return redirect("improvement:finding_detail", pk=finding.pk)
     return render(request, "improvement/finding_state.html", {"form": form, "finding": finding})
+
+
+@login_required
+def inspection_plan_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader records when the report arrived and the action plan was sent."""
+    inspection = get_object_or_404(
+        Inspection.objects.filter(
+            authority__in=authorities_visible_to(request.user)
+        ).select_related("authority"),
+        pk=pk,
+    )
+    if not can_lead(request.user, inspection.authority):
+        raise PermissionDenied
+    form = PlanDatesForm(request.POST or None, inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection_set_plan_dates(
+                inspection=inspection,
+                leader=request.user,
+                report_received_date=data["report_received_date"],
+                priority_actions=data.get("priority_actions", False),
+                plan_submitted_date=data["plan_submitted_date"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The action plan's dates are saved.")
+            return redirect(
+                reverse("improvement:dashboard") + f"?authority={inspection.authority.slug}"
+            )
+    return render(
+        request, "improvement/inspection_plan_dates.html", {"form": form, "inspection": inspection}
+    )
