@@ -236,6 +236,21 @@ class SaveReportForm(ReportPeriodForm):
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return display_name(obj)
+
+
+class FindingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return finding_label(obj)
+
+
+class FindingsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return finding_label(obj)
+
+
 class ActionForm(forms.Form):
     """What an action is, who owns it and when it is due: a leader's form."""
 
@@ -248,7 +263,7 @@ class ActionForm(forms.Form):
     description = TextField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         label="Owner",
         queryset=None,
         required=False,
@@ -296,7 +311,6 @@ class ActionForm(forms.Form):
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ModelChoiceField)
         owner.queryset = assignable_owners(authority)
-        owner.label_from_instance = display_name
         if action is not None:
             # The due date moves through a progress update, with a reason, and is kept.
             del self.fields["due_date"]
@@ -324,7 +338,7 @@ class FindingsForm(forms.Form):
     """The findings an action addresses: at least one, all of its authority."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    findings = forms.ModelMultipleChoiceField(
+    findings = FindingsChoiceField(
         label="Findings this action addresses",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -343,7 +357,6 @@ class FindingsForm(forms.Form):
             .select_related("inspection")
             .order_by("-inspection__start_date", "inspection_id", "order")
         )
-        field.label_from_instance = finding_label
 
 
 def finding_label(finding: Recommendation) -> str:
@@ -389,7 +402,7 @@ class FindingStateForm(forms.Form):
     """Where a finding stands in the plan."""
 
     state = forms.ChoiceField(label="State", choices=FindingState.choices, widget=forms.RadioSelect)
-    superseded_by = forms.ModelChoiceField(
+    superseded_by = FindingChoiceField(
         label="Superseded by",
         queryset=None,
         required=False,
@@ -412,7 +425,6 @@ class FindingStateForm(forms.Form):
             .select_related("inspection")
             .order_by("-inspection__start_date", "inspection_id", "order")
         )
-        field.label_from_instance = finding_label
 
     def clean(self):
         super().clean()

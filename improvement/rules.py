@@ -31,7 +31,7 @@ STALE_AFTER_DAYS = 30
 STALE_DUE_WITHIN_DAYS = 30
 
 # How far along each status counts for the schedule test of the amber rule.
-PROGRESS_SHARE = {Status.IN_PROGRESS: 0.5, Status.READY: 1.0}
+PROGRESS_SHARE: dict[str, float] = {Status.IN_PROGRESS: 0.5, Status.READY: 1.0}
 
 # The fields of an Action that the RAG rule (with the override) reads; lists that
 # show a RAG load only these. tests/improvement/test_rules.py checks the rule

@@ -179,6 +179,8 @@ class Inspection(models.Model):
     history = HistoricalRecords()
 
     objects = InspectionQuerySet.as_manager()
+    # Read by django-simple-history as the reason for the next history row.
+    _change_reason: str
 
     class Meta:
         ordering = ["authority__name", "-start_date"]

@@ -51,7 +51,7 @@ def status_label(value: str) -> str:
         return "Not yet created"
     for choices in (Status, FindingStatus):
         if value in choices.values:
-            return choices(value).label
+            return str(choices(value).label)
     return value
 
 

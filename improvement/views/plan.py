@@ -77,7 +77,7 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = exc
             action = exc.current
             post = request.POST.copy()
-            post["version"] = action.version
+            post["version"] = str(action.version)
             form = ActionForm(post, authority=action.authority, action=action)
             form.is_valid()
         else:
@@ -112,7 +112,7 @@ def action_findings(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = exc
             action = exc.current
             post = request.POST.copy()
-            post["version"] = action.version
+            post["version"] = str(action.version)
             form = FindingsForm(post, action=action)
             form.is_valid()
         else:
