@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from inspections.models import LocalAuthority, Recommendation
+from inspections.models import Finding, LocalAuthority
 
 from .choices import Role
 
@@ -50,8 +50,8 @@ def authorities_visible_to(user: User) -> QuerySet[LocalAuthority]:
     return LocalAuthority.objects.filter(members=user)
 
 
-def findings_visible_to(user: User) -> QuerySet[Recommendation]:
-    return Recommendation.objects.filter(inspection__authority__in=authorities_visible_to(user))
+def findings_visible_to(user: User) -> QuerySet[Finding]:
+    return Finding.objects.filter(inspection__authority__in=authorities_visible_to(user))
 
 
 def can_lead(user: User, authority: LocalAuthority) -> bool:
@@ -86,7 +86,7 @@ def plan_errors(
     *,
     authority: LocalAuthority,
     owner: User | None = None,
-    findings: Iterable[Recommendation] = (),
+    findings: Iterable[Finding] = (),
 ) -> dict[str, str]:
     """Why an action's owner or findings would tie it to another authority, by field.
 

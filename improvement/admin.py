@@ -12,7 +12,7 @@ from django.urls import path, re_path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections.models import LocalAuthority, Recommendation
+from inspections.models import Finding, LocalAuthority
 
 from .access import authorities_administered_by, is_admin, plan_errors
 from .bulk import apply_import, export_actions, parse_actions
@@ -94,8 +94,8 @@ class AuthorityScopedAdmin(admin.ModelAdmin):
         model = db_field.related_model
         if model is LocalAuthority:
             kwargs["queryset"] = mine
-        elif model is Recommendation:
-            kwargs["queryset"] = Recommendation.objects.filter(inspection__authority__in=mine)
+        elif model is Finding:
+            kwargs["queryset"] = Finding.objects.filter(inspection__authority__in=mine)
         elif model is Action:
             kwargs["queryset"] = Action.objects.filter(authority__in=mine)
         elif model is get_user_model():

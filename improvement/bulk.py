@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from openpyxl import load_workbook
 
-from inspections.models import LocalAuthority, Recommendation
+from inspections.models import Finding, LocalAuthority
 
 from .access import plan_errors
 from .choices import Status
@@ -40,7 +40,7 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read."""
 
 
-def finding_ref(finding: Recommendation) -> str:
+def finding_ref(finding: Finding) -> str:
     inspection = finding.inspection
     if inspection.start_date:
         return f"{inspection.start_date.isoformat()} {inspection.kind} #{finding.order}"
@@ -89,7 +89,7 @@ class Row:
     number: int
     action: Action | None = None
     values: dict = field(default_factory=dict)
-    findings: list[Recommendation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     seen_version: int | None = None  # the action's version when the row was checked
@@ -205,7 +205,7 @@ class _Lookups:
             label.lower(): value for value, label in Action.Priority.choices
         }
         self.findings = list(
-            Recommendation.objects.filter(inspection__authority__in=authorities).select_related(
+            Finding.objects.filter(inspection__authority__in=authorities).select_related(
                 "inspection__authority"
             )
         )
@@ -329,7 +329,7 @@ def _date(cell) -> dt.date | None:
     return None
 
 
-def _find(ref: str, authority, findings: list[Recommendation]) -> Recommendation | None:
+def _find(ref: str, authority, findings: list[Finding]) -> Finding | None:
     match = FINDING_REF.match(ref)
     if not match or authority is None:
         return None
@@ -352,7 +352,7 @@ def _find(ref: str, authority, findings: list[Recommendation]) -> Recommendation
     return None
 
 
-def _changes(action: Action, values: dict, findings: list[Recommendation]) -> list[str]:
+def _changes(action: Action, values: dict, findings: list[Finding]) -> list[str]:
     changed = [name for name, value in values.items() if getattr(action, name) != value]
     if {f.pk for f in action.findings.all()} != {f.pk for f in findings}:
         changed.append("findings")

@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from inspections.models import Recommendation
+from inspections.models import Finding
 
 from . import rules
 from .access import assignable_owners
@@ -353,13 +353,13 @@ class FindingsForm(forms.Form):
         field = self.fields["findings"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = (
-            Recommendation.objects.filter(inspection__authority=action.authority)
+            Finding.objects.filter(inspection__authority=action.authority)
             .select_related("inspection")
             .order_by("-inspection__start_date", "inspection_id", "order")
         )
 
 
-def finding_label(finding: Recommendation) -> str:
+def finding_label(finding: Finding) -> str:
     inspection = finding.inspection
     when = f"{inspection.start_date:%B %Y}" if inspection.start_date else "date not known"
     return f"{inspection.get_kind_display()}, {when}: {finding.text}"
@@ -415,12 +415,12 @@ class FindingStateForm(forms.Form):
         error_messages={"required": "Give a reason"},
     )
 
-    def __init__(self, *args, finding: Recommendation, **kwargs):
+    def __init__(self, *args, finding: Finding, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["superseded_by"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
-            Recommendation.objects.filter(inspection__authority=finding.inspection.authority)
+            Finding.objects.filter(inspection__authority=finding.inspection.authority)
             .exclude(inspection=finding.inspection)
             .select_related("inspection")
             .order_by("-inspection__start_date", "inspection_id", "order")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inspections.models import LocalAuthority, Recommendation
+from inspections.models import Finding, LocalAuthority
 
 from . import rules
 from .access import (
@@ -124,7 +124,7 @@ class ActionQuerySet(models.QuerySet):
         return (
             self.select_related("authority", "owner", "team")
             .prefetch_related(
-                Prefetch("findings", queryset=Recommendation.objects.select_related("inspection"))
+                Prefetch("findings", queryset=Finding.objects.select_related("inspection"))
             )
             .order_by("due_date", "pk")
         )
@@ -142,7 +142,7 @@ class Action(models.Model):
     authority = models.ForeignKey(
         "inspections.LocalAuthority", on_delete=models.PROTECT, related_name="actions"
     )
-    findings = models.ManyToManyField(Recommendation, related_name="actions")
+    findings = models.ManyToManyField(Finding, related_name="actions")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
@@ -392,12 +392,10 @@ class Evidence(models.Model):
 class FindingStateRecord(models.Model):
     """Where a finding stands in the plan, when a leader has said (no record: open)."""
 
-    finding = models.OneToOneField(
-        Recommendation, on_delete=models.CASCADE, related_name="plan_state"
-    )
+    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="plan_state")
     state = models.CharField(max_length=20, choices=FindingState.choices)
     superseded_by = models.ForeignKey(
-        Recommendation,
+        Finding,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -556,7 +554,7 @@ def _findings_stay_in_their_authority(sender, instance, action, reverse, pk_set,
                 {"findings": f"Actions of another authority cannot be linked to “{instance}”."}
             )
         return
-    findings = Recommendation.objects.filter(pk__in=pk_set).select_related("inspection__authority")
+    findings = Finding.objects.filter(pk__in=pk_set).select_related("inspection__authority")
     errors = plan_errors(authority=instance.authority, findings=findings)
     if errors:
         raise ValidationError(errors)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from inspections.models import LocalAuthority, Recommendation
+from inspections.models import Finding, LocalAuthority
 
 from .choices import RAG, FindingStatus, Status
 from .models import Action, BoardReport, Evidence, ProgressUpdate
@@ -34,7 +34,7 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
     """The board report for one authority and period (both dates included)."""
     period_start, period_end = _start_of(start), _end_of(end)
     findings = list(
-        Recommendation.objects.filter(inspection__authority=authority)
+        Finding.objects.filter(inspection__authority=authority)
         .select_related("inspection")
         .prefetch_related(
             "themes",
@@ -169,7 +169,7 @@ def _inspection_label(inspection) -> str:
     return f"{inspection.get_kind_display()}, {when}"
 
 
-def _recurring(findings: list[Recommendation]) -> list[dict]:
+def _recurring(findings: list[Finding]) -> list[dict]:
     """Themes raised in more than one inspection, oldest first (undated visits last)."""
     return [
         {

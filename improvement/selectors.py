@@ -17,7 +17,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inspections.clocks import PlanClock
-from inspections.models import Inspection, LocalAuthority, Recommendation, Theme
+from inspections.models import Finding, Inspection, LocalAuthority, Theme
 
 from . import rules
 from .choices import RAG, FindingState, FindingStatus, Status
@@ -29,7 +29,7 @@ from .people import display_name
 class FindingRow:
     """A finding as the dashboard's table and export show it."""
 
-    finding: Recommendation
+    finding: Finding
     rollup_status: str
     rollup_rag: str
     owners: list[Any]
@@ -54,7 +54,7 @@ class FindingRow:
         return [display_name(u) for u in self.owners]
 
 
-def finding_rows(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+def finding_rows(queryset: QuerySet[Finding]) -> QuerySet[Finding]:
     """Findings with everything the table shows, in a fixed number of queries.
 
     A lazy queryset, so a paginator can count and slice it; turn the page into
@@ -82,7 +82,7 @@ def finding_rows(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]
     )
 
 
-def as_finding_rows(findings: Iterable[Recommendation]) -> list[FindingRow]:
+def as_finding_rows(findings: Iterable[Finding]) -> list[FindingRow]:
     """Rows for findings fetched with `finding_rows` (their actions prefetched)."""
     rows = []
     for finding in findings:
@@ -103,14 +103,14 @@ def as_finding_rows(findings: Iterable[Recommendation]) -> list[FindingRow]:
     return rows
 
 
-def findings_in_state(queryset: QuerySet[Recommendation], state: str) -> QuerySet[Recommendation]:
+def findings_in_state(queryset: QuerySet[Finding], state: str) -> QuerySet[Finding]:
     """Findings a leader has put in `state`; a finding no one has put anywhere is open."""
     if state == FindingState.OPEN:
         return queryset.filter(Q(plan_state__isnull=True) | Q(plan_state__state=state))
     return queryset.filter(plan_state__state=state)
 
 
-def findings_with_rag_inputs(queryset: QuerySet[Recommendation]) -> list[Recommendation]:
+def findings_with_rag_inputs(queryset: QuerySet[Finding]) -> list[Finding]:
     """Findings with their actions' RAG fields prefetched, for roll-ups in Python."""
     return list(
         queryset.prefetch_related(
@@ -119,7 +119,7 @@ def findings_with_rag_inputs(queryset: QuerySet[Recommendation]) -> list[Recomme
     )
 
 
-def findings_where(queryset: QuerySet[Recommendation], wanted) -> QuerySet[Recommendation]:
+def findings_where(queryset: QuerySet[Finding], wanted) -> QuerySet[Finding]:
     """The findings whose (status, RAG) roll-up satisfies `wanted`, as a queryset."""
     rows = findings_with_rag_inputs(queryset)
     keep = [f.pk for f in rows if wanted(rules.finding_rollup(list(f.actions.all())))]
@@ -142,7 +142,7 @@ class Headline(TypedDict):
     rag: list[tuple[str, str, int]]
 
 
-def plan_actions(findings: QuerySet[Recommendation]) -> list[Action]:
+def plan_actions(findings: QuerySet[Finding]) -> list[Action]:
     """The actions that address these findings, each once, with what the dashboard shows.
 
     Annotated with counts of accepted and waiting evidence, and with their
@@ -153,7 +153,7 @@ def plan_actions(findings: QuerySet[Recommendation]) -> list[Action]:
         .distinct()
         .select_related("owner")
         .prefetch_related(
-            Prefetch("findings", queryset=Recommendation.objects.only("pk", "text").order_by("pk"))
+            Prefetch("findings", queryset=Finding.objects.only("pk", "text").order_by("pk"))
         )
         .annotate(
             evidence_accepted=Count("evidence", filter=Q(evidence__accepted_at__isnull=False)),
@@ -166,7 +166,7 @@ def plan_actions(findings: QuerySet[Recommendation]) -> list[Action]:
     )
 
 
-def headline(findings: QuerySet[Recommendation], actions: Sequence[Action]) -> Headline:
+def headline(findings: QuerySet[Finding], actions: Sequence[Action]) -> Headline:
     """The dashboard's figures for the findings shown (the filters apply) and their actions."""
     today = timezone.localdate()
     by_status = Counter(a.status for a in actions)
@@ -259,15 +259,15 @@ def latest_graded_and_visit(
 
 class RecurringTheme(TypedDict):
     theme: Theme
-    inspections: list[tuple[Inspection, list[Recommendation]]]
+    inspections: list[tuple[Inspection, list[Finding]]]
 
 
-def recurring_themes(findings: Sequence[Recommendation]) -> list[RecurringTheme]:
+def recurring_themes(findings: Sequence[Finding]) -> list[RecurringTheme]:
     """Themes raised in more than one inspection: the inspections oldest first (undated last).
 
     `findings` need their inspection and themes loaded (select/prefetch).
     """
-    by_theme: dict[Theme, dict[Inspection, list[Recommendation]]] = {}
+    by_theme: dict[Theme, dict[Inspection, list[Finding]]] = {}
     for finding in findings:
         for theme in finding.themes.all():
             by_theme.setdefault(theme, {}).setdefault(finding.inspection, []).append(finding)
@@ -286,7 +286,7 @@ def recurring_themes(findings: Sequence[Recommendation]) -> list[RecurringTheme]
 
 def authority_recurring_themes(authority: LocalAuthority) -> list[RecurringTheme]:
     findings = (
-        Recommendation.objects.filter(inspection__authority=authority, themes__isnull=False)
+        Finding.objects.filter(inspection__authority=authority, themes__isnull=False)
         .distinct()
         .select_related("inspection")
         .prefetch_related("themes")

@@ -12,10 +12,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .importer import ImportSummary, import_parsed
 from .models import (
+    Finding,
     Inspection,
     Judgement,
     LocalAuthority,
-    Recommendation,
     ReportParagraph,
     Theme,
     ThemeRule,
@@ -48,8 +48,8 @@ class JudgementInline(admin.TabularInline):
     extra = 0
 
 
-class RecommendationInline(admin.StackedInline):
-    model = Recommendation
+class FindingInline(admin.StackedInline):
+    model = Finding
     extra = 0
     fields = ["order", "text", "judgement_area", "themes"]
     autocomplete_fields = ["themes"]
@@ -99,7 +99,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["authority"]
     list_select_related = ["authority"]
-    inlines = [JudgementInline, RecommendationInline, ReportParagraphInline]
+    inlines = [JudgementInline, FindingInline, ReportParagraphInline]
 
     def get_urls(self):
         upload = path(
@@ -179,7 +179,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
             context.update(confirm_token=token, changed_since=fingerprint is not None)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_findings=Count("recommendations"))
+        return super().get_queryset(request).annotate(_findings=Count("findings"))
 
     @admin.display(description="Findings", ordering="_findings")
     def findings(self, obj: Inspection) -> int:
@@ -225,15 +225,15 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_findings=Count("recommendations"))
+        return super().get_queryset(request).annotate(_findings=Count("findings"))
 
     @admin.display(description="Findings", ordering="_findings")
     def finding_count(self, obj: Theme) -> int:
         return obj._findings  # type: ignore[attr-defined]
 
 
-@admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "inspection", "order", "judgement_area"]
     list_filter = ["inspection__authority", "inspection__kind", "judgement_area", "themes"]
     search_fields = ["text", "inspection__authority__name"]

@@ -20,12 +20,12 @@ from django.db.models import Q
 from django.utils.text import Truncator
 
 from .models import (
+    Finding,
     Grade,
     Inspection,
     Judgement,
     JudgementArea,
     LocalAuthority,
-    Recommendation,
     ReportParagraph,
     ThemeRule,
 )
@@ -403,11 +403,11 @@ class _Importer:
     ) -> list[Change]:
         changes = []
         rules = list(ThemeRule.objects.select_related("theme"))
-        existing = {r.order: r for r in inspection.recommendations.all()}
+        existing = {r.order: r for r in inspection.findings.all()}
         for order, text in enumerate(self.parsed.recommendations, start=1):
             finding = existing.pop(order, None)
             if finding is None:
-                finding = Recommendation(inspection=inspection, order=order, text=text)
+                finding = Finding(inspection=inspection, order=order, text=text)
                 finding._change_reason = self.reason  # type: ignore[attr-defined]
                 finding.save()
                 changes.append(Change(f"finding {order}", after=Truncator(text).chars(90)))
@@ -472,7 +472,7 @@ def _difference(before: str, after: str, context: int = 40) -> tuple[str, str]:
     return excerpt(before) or "(empty)", excerpt(after) or "(empty)"
 
 
-def _link(finding: Recommendation, rules: list[ThemeRule], paragraphs: dict) -> None:
+def _link(finding: Finding, rules: list[ThemeRule], paragraphs: dict) -> None:
     """Themes by the admins' rules; paragraphs that mention any of those themes' phrases."""
     matched = [rule for rule in rules if rule.matches(finding.text)]
     themes = {rule.theme for rule in matched}

@@ -305,20 +305,22 @@ class Theme(models.Model):
         return self.name
 
 
-class Recommendation(models.Model):
-    """A finding: one thing Ofsted said needs to improve, in the inspectors' words."""
+class Finding(models.Model):
+    """A finding: one thing Ofsted said needs to improve, in the inspectors' words.
 
-    inspection = models.ForeignKey(
-        Inspection, on_delete=models.CASCADE, related_name="recommendations"
-    )
+    The report lists these under "What needs to improve" (its "recommendations");
+    people and code alike call each one a finding.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     order = models.PositiveSmallIntegerField(help_text="Position in the report's list.")
     text = models.TextField(help_text="Verbatim, as the report prints it.")
     judgement_area = models.CharField(max_length=30, choices=JudgementArea.choices, blank=True)
-    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
     paragraphs = models.ManyToManyField(
         ReportParagraph,
         blank=True,
-        related_name="recommendations",
+        related_name="findings",
         help_text="Report paragraphs that evidence this finding.",
     )
     history = HistoricalRecords(m2m_fields=[themes])
@@ -343,8 +345,8 @@ class Recommendation(models.Model):
 class ThemeRule(models.Model):
     """A phrase that puts a finding under a theme when an imported report's text contains it.
 
-    Admins edit these; the report importer applies them to recommendations, and
-    links each recommendation to the report paragraphs that mention its themes.
+    Admins edit these; the report importer applies them to new findings, and
+    links each finding to the report paragraphs that mention its themes.
     """
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rules")

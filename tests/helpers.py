@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from improvement.models import Action, Evidence, ProgressUpdate, Status, Team
 from inspections.models import (
+    Finding,
     Inspection,
     Judgement,
     LocalAuthority,
-    Recommendation,
     ReportParagraph,
     Theme,
 )
@@ -54,11 +54,11 @@ def make_theme(name: str = "Contingency planning") -> Theme:
     return Theme.objects.create(name=name, slug=name.lower().replace(" ", "-"))
 
 
-def make_recommendation(inspection: Inspection | None = None, **fields) -> Recommendation:
+def make_finding(inspection: Inspection | None = None, **fields) -> Finding:
     inspection = inspection or make_inspection()
-    fields.setdefault("order", inspection.recommendations.count() + 1)
+    fields.setdefault("order", inspection.findings.count() + 1)
     fields.setdefault("text", "The quality of contingency planning.")
-    return Recommendation.objects.create(inspection=inspection, **fields)
+    return Finding.objects.create(inspection=inspection, **fields)
 
 
 def make_team(name: str = "Children in care", members=()) -> Team:
@@ -68,7 +68,7 @@ def make_team(name: str = "Children in care", members=()) -> Team:
 
 
 def make_action(findings=(), **fields) -> Action:
-    findings = list(findings) or [make_recommendation()]
+    findings = list(findings) or [make_finding()]
     fields.setdefault("title", "Audit contingency plans")
     fields.setdefault("authority", findings[0].inspection.authority)
     action = Action.objects.create(**fields)

@@ -12,9 +12,9 @@ from inspections.models import Grade, JudgementArea, LocalAuthority, ThemeRule
 from tests.helpers import (
     make_action,
     make_evidence,
+    make_finding,
     make_judgement,
     make_paragraph,
-    make_recommendation,
     make_team,
     make_theme,
     make_update,
@@ -34,7 +34,7 @@ def superuser():
 
 @pytest.fixture
 def one_of_everything(superuser):
-    recommendation = make_recommendation()
+    recommendation = make_finding()
     inspection = recommendation.inspection
     LocalAuthority.objects.exclude(pk=inspection.authority_id).delete()  # the rest of the register
     make_judgement(inspection, JudgementArea.OVERALL, Grade.REQUIRES_IMPROVEMENT)
@@ -76,7 +76,7 @@ def test_the_app_models_are_all_registered():
         "inspections.ReportParagraph",
         "inspections.Theme",
         "inspections.ThemeRule",
-        "inspections.Recommendation",
+        "inspections.Finding",
         "improvement.Team",
         "improvement.Action",
         "improvement.ProgressUpdate",

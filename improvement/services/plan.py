@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from inspections.models import Inspection, Recommendation
+from inspections.models import Finding, Inspection
 
 from .. import rules
 from ..access import can_lead, plan_errors
@@ -33,7 +33,7 @@ EDITABLE_FIELDS = (
 
 def action_create(
     *,
-    finding: Recommendation,
+    finding: Finding,
     author,
     title: str,
     due_date: dt.date,
@@ -102,7 +102,7 @@ def action_edit(*, action: Action, editor, expected_version: int, **changes) -> 
 
 
 def action_set_findings(
-    *, action: Action, editor, expected_version: int, findings: Sequence[Recommendation]
+    *, action: Action, editor, expected_version: int, findings: Sequence[Finding]
 ) -> Action:
     """Link an action to the findings it addresses (at least one, all of its authority)."""
     if not can_lead(editor, action.authority):
@@ -142,11 +142,11 @@ def action_override_rag(
 
 def finding_set_state(
     *,
-    finding: Recommendation,
+    finding: Finding,
     leader,
     state: str,
     reason: str,
-    superseded_by: Recommendation | None = None,
+    superseded_by: Finding | None = None,
 ) -> FindingStateRecord:
     """A leader says where a finding stands: open, addressed, superseded (by which) or closed."""
     authority = finding.inspection.authority

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from inspections.models import Inspection, Recommendation
+from inspections.models import Finding, Inspection
 
 from ..access import authorities_visible_to, can_lead, findings_visible_to
 from ..forms import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
@@ -24,7 +24,7 @@ from ..services import (
 from .common import add_service_errors, get_action_for_user
 
 
-def _finding_for_leader(request: HttpRequest, pk: int) -> Recommendation:
+def _finding_for_leader(request: HttpRequest, pk: int) -> Finding:
     """The finding if the user may see it (else 404) and lead its plan (else 403)."""
     finding = get_object_or_404(
         findings_visible_to(request.user).select_related("inspection__authority"), pk=pk

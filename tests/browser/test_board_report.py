@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from improvement.models import BoardReport, Role, Status
 from tests.browser.conftest import assert_accessible
-from tests.helpers import make_action, make_recommendation, make_update
+from tests.helpers import make_action, make_finding, make_update
 
 
 def test_a_leader_saves_a_board_report_and_opens_it_again(
@@ -14,7 +14,7 @@ def test_a_leader_saves_a_board_report_and_opens_it_again(
 ):
     leader = member("lee", Role.LEADER, first_name="Lee", last_name="Leader")
     action = make_action(
-        [make_recommendation(text="The quality of contingency planning.")],
+        [make_finding(text="The quality of contingency planning.")],
         title="Audit contingency plans",
         owner=leader,
         due_date=dt.date.today() + dt.timedelta(days=60),

@@ -9,10 +9,10 @@ from inspections.models import Grade, Inspection, JudgementArea
 from tests.browser.conftest import assert_accessible
 from tests.helpers import (
     make_action,
+    make_finding,
     make_inspection,
     make_judgement,
     make_paragraph,
-    make_recommendation,
     make_theme,
     make_update,
 )
@@ -30,15 +30,13 @@ def test_a_leader_filters_by_theme_and_opens_a_finding(
     )
     contingency = make_theme("Contingency planning")
     fostering = make_theme("Private fostering")
-    finding = make_recommendation(inspection, text="The quality of contingency planning.")
+    finding = make_finding(inspection, text="The quality of contingency planning.")
     finding.themes.add(contingency)
     finding.paragraphs.add(
         make_paragraph(inspection, 9, text="Contingency plans lack detail.", section="Help")
     )
-    make_recommendation(inspection, text="Arrangements for private fostering.").themes.add(
-        fostering
-    )
-    make_recommendation(visit, text="Contingency planning for children.").themes.add(contingency)
+    make_finding(inspection, text="Arrangements for private fostering.").themes.add(fostering)
+    make_finding(visit, text="Contingency planning for children.").themes.add(contingency)
     action = make_action(
         [finding],
         title="Audit contingency plans",

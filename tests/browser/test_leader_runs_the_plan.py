@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from improvement.models import Action, Role, Status
 from tests.browser.conftest import assert_accessible
-from tests.helpers import make_inspection, make_recommendation
+from tests.helpers import make_finding, make_inspection
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 TITLE = "Audit contingency plans in pre-proceedings"
@@ -30,7 +30,7 @@ def test_a_leader_runs_an_action_from_finding_to_sign_off(
     leader = member("lee", Role.LEADER, first_name="Lee", last_name="Leader")
     manager = member("olive", Role.MANAGER, first_name="Olive", last_name="Owner")
     inspection = make_inspection(leader.authorities.get(), start_date=dt.date(2023, 3, 13))
-    finding = make_recommendation(inspection, text="The quality of contingency planning.")
+    finding = make_finding(inspection, text="The quality of contingency planning.")
 
     # The leader adds an action to the finding.
     sign_in(page, leader)

@@ -6,13 +6,13 @@ from playwright.sync_api import expect
 
 from improvement.models import Evidence, ProgressUpdate, Role, Status
 from tests.browser.conftest import assert_accessible
-from tests.helpers import make_action, make_paragraph, make_recommendation
+from tests.helpers import make_action, make_finding, make_paragraph
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _plan(owner):
-    finding = make_recommendation(text="The quality and consistency of contingency planning.")
+    finding = make_finding(text="The quality and consistency of contingency planning.")
     finding.paragraphs.add(
         make_paragraph(finding.inspection, 12, text="Contingency plans are not always clear.")
     )

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from improvement.models import Role
-from tests.helpers import make_action, make_authority, make_recommendation, make_team, make_user
+from tests.helpers import make_action, make_authority, make_finding, make_team, make_user
 
 
 def _member(username: str, role: Role, authority, **fields):
@@ -61,7 +61,7 @@ def outsider(db):
 
 @pytest.fixture
 def action(authority, owner, teammate):
-    finding = make_recommendation(text="The quality of contingency planning.")
+    finding = make_finding(text="The quality of contingency planning.")
     return make_action(
         [finding],
         title="Audit contingency plans",

@@ -9,8 +9,8 @@ from improvement.models import Status
 from tests.helpers import (
     make_action,
     make_authority,
+    make_finding,
     make_inspection,
-    make_recommendation,
     make_theme,
     make_user,
 )
@@ -109,7 +109,7 @@ def test_a_chosen_authority_narrows_the_inspection_and_owner_lists(client, leade
     elsewhere = make_user("redcar.owner", first_name="Rita", last_name="Redcar")
     redcar.members.add(elsewhere)
     make_action(
-        [make_recommendation(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))],
+        [make_finding(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))],
         title="Sufficiency of homes",
         owner=elsewhere,
     )

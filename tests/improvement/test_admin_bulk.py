@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from improvement.bulk import export_actions
 from improvement.models import Action
-from tests.helpers import make_action, make_inspection, make_recommendation, make_user
+from tests.helpers import make_action, make_finding, make_inspection, make_user
 
 IMPORT = reverse("admin:improvement_action_import")
 
@@ -18,7 +18,7 @@ def admin_user(db):
 
 @pytest.fixture
 def existing(owner):
-    finding = make_recommendation(make_inspection(start_date=dt.date(2023, 3, 13)))
+    finding = make_finding(make_inspection(start_date=dt.date(2023, 3, 13)))
     return make_action([finding], title="Audit plans", owner=owner)
 
 

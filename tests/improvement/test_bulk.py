@@ -8,7 +8,7 @@ import pytest
 
 from improvement.bulk import COLUMNS, apply_import, export_actions, parse_actions
 from improvement.models import Action, Status
-from tests.helpers import make_action, make_inspection, make_recommendation, make_team
+from tests.helpers import make_action, make_finding, make_inspection, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ FIELDS = [
 @pytest.fixture
 def plan(owner, teammate):
     inspection = make_inspection(start_date=dt.date(2023, 3, 13))
-    first = make_recommendation(inspection, text="Planning.")
-    second = make_recommendation(inspection, text="Oversight.")
-    undated = make_recommendation(make_inspection(kind="focused_visit", start_date=None))
+    first = make_finding(inspection, text="Planning.")
+    second = make_finding(inspection, text="Oversight.")
+    undated = make_finding(make_inspection(kind="focused_visit", start_date=None))
     team = make_team("Assessment service", members=[teammate])
     actions = [
         make_action(

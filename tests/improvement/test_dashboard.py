@@ -10,9 +10,9 @@ from inspections.models import Grade, Inspection, JudgementArea
 from tests.helpers import (
     make_action,
     make_evidence,
+    make_finding,
     make_inspection,
     make_judgement,
-    make_recommendation,
     make_theme,
     make_update,
 )
@@ -31,7 +31,7 @@ def plan(authority, owner, leader, action):
     visit = make_inspection(
         authority, kind=Inspection.Kind.FOCUSED_VISIT, start_date=dt.date(2021, 5, 26)
     )
-    old = make_recommendation(visit, text="Contingency planning in pre-proceedings.")
+    old = make_finding(visit, text="Contingency planning in pre-proceedings.")
     old.themes.add(contingency, oversight)
     make_action(
         [old],
@@ -40,7 +40,7 @@ def plan(authority, owner, leader, action):
         status=Status.COMPLETE,
         completed_date=dt.date(2022, 1, 1),
     )
-    no_plan = make_recommendation(inspection, text="Private fostering arrangements.")
+    no_plan = make_finding(inspection, text="Private fostering arrangements.")
     update = make_update(action, owner, status=Status.BLOCKED, note="Waiting for auditors.")
     action.status = Status.BLOCKED
     action.last_update_at = update.created_at

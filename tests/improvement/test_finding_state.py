@@ -6,15 +6,15 @@ import pytest
 from django.urls import reverse
 
 from improvement.models import FindingStateRecord
-from tests.helpers import make_inspection, make_recommendation
+from tests.helpers import make_finding, make_inspection
 
 
 @pytest.fixture
 def old_and_new(authority):
-    old = make_recommendation(
+    old = make_finding(
         make_inspection(authority, start_date=dt.date(2019, 11, 4)), text="Private fostering."
     )
-    new = make_recommendation(
+    new = make_finding(
         make_inspection(authority, start_date=dt.date(2023, 3, 13)),
         text="Private fostering arrangements.",
     )
@@ -66,7 +66,7 @@ def test_a_superseded_finding_links_to_the_later_one_and_leaves_the_current_plan
 
 def test_a_finding_cannot_be_superseded_by_one_of_its_own_inspection(client, leader, old_and_new):
     old, _ = old_and_new
-    same = make_recommendation(old.inspection, text="Management oversight.", order=2)
+    same = make_finding(old.inspection, text="Management oversight.", order=2)
     client.force_login(leader)
     response = client.post(
         _url(old), {"state": "superseded", "superseded_by": same.pk, "reason": "x"}

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from improvement.bulk import COLUMNS, MAX_ROWS, parse_actions
 from improvement.models import ProgressUpdate
-from tests.helpers import make_inspection, make_recommendation
+from tests.helpers import make_finding, make_inspection
 
 WORD_LINE_BREAK = "Audit done.\x0bNext: report to the board.\x07"
 
@@ -119,7 +119,7 @@ def _row(**changes) -> dict:
 
 @pytest.fixture
 def finding(authority):
-    return make_recommendation(make_inspection(authority, start_date=dt.date(2023, 3, 13)))
+    return make_finding(make_inspection(authority, start_date=dt.date(2023, 3, 13)))
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from improvement.models import Action, Evidence, ProgressUpdate, Status
 from tests.helpers import (
     make_action,
     make_evidence,
-    make_recommendation,
+    make_finding,
     make_update,
     make_user,
 )
@@ -78,7 +78,7 @@ def test_evidence_needs_a_file_or_a_link():
 
 def test_overdue_means_open_and_past_its_current_due_date():
     today = timezone.localdate()
-    finding = make_recommendation()
+    finding = make_finding()
     late = make_action(findings=[finding], title="late", due_date=today - dt.timedelta(days=1))
     make_action(title="due today", findings=[finding], due_date=today)
     make_action(

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from improvement.models import Action
-from tests.helpers import make_authority, make_inspection, make_recommendation
+from tests.helpers import make_authority, make_finding, make_inspection
 
 TODAY = dt.date.today()
 
@@ -144,8 +144,8 @@ def test_an_edit_from_a_stale_page_is_refused(client, leader, owner, action):
 
 def test_a_leader_links_and_unlinks_findings_of_the_authority_only(client, leader, action):
     first = action.findings.get()
-    second = make_recommendation(first.inspection, text="Private fostering.", order=2)
-    elsewhere = make_recommendation(make_inspection(make_authority("Hartlepool")))
+    second = make_finding(first.inspection, text="Private fostering.", order=2)
+    elsewhere = make_finding(make_inspection(make_authority("Hartlepool")))
     url = reverse("improvement:action_findings", args=[action.pk])
     client.force_login(leader)
     offered = client.get(url).context["form"].fields["findings"].queryset

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from improvement import rules
 from improvement.models import Action, Status
-from tests.helpers import make_action, make_recommendation
+from tests.helpers import make_action, make_finding
 
 TODAY = dt.date(2024, 6, 1)
 
@@ -53,7 +53,7 @@ def test_the_rag_rule_reads_only_the_fields_lists_load():
 def test_an_action_loaded_with_only_the_rag_fields_needs_no_more_queries(
     django_assert_num_queries,
 ):
-    make_action([make_recommendation()], rag_override="amber", rag_override_reason="Audit late.")
+    make_action([make_finding()], rag_override="amber", rag_override_reason="Audit late.")
     action = Action.objects.only("pk", *rules.RAG_FIELDS).get()
     with django_assert_num_queries(0):
         assert action.rag == "amber"
@@ -70,7 +70,7 @@ def test_overdue_means_open_and_past_due(values):
 
 @pytest.mark.django_db
 def test_the_sql_twins_agree_with_the_python_rules():
-    finding = make_recommendation()
+    finding = make_finding()
     today = timezone.localdate()
     for status, days in itertools.product(Status.values, [-5, -1, 0, 1, 14, 15, 30, 31, None]):
         due = today + dt.timedelta(days=days) if days is not None else None

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from improvement.models import Action, ReminderSent, Status
-from tests.helpers import make_action, make_authority, make_inspection, make_recommendation
+from tests.helpers import make_action, make_authority, make_finding, make_inspection
 
 TODAY = dt.date(2024, 6, 10)
 
@@ -30,7 +30,7 @@ def due(action, owner, leader, outsider):
         completed_date=TODAY,
     )
     other = make_authority("Redcar and Cleveland")
-    elsewhere = make_recommendation(make_inspection(other))
+    elsewhere = make_finding(make_inspection(other))
     make_action(
         [elsewhere],
         title="Another council's action",

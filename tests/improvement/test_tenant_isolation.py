@@ -18,8 +18,8 @@ from improvement.models import Action, Evidence
 from tests.helpers import (
     make_authority,
     make_evidence,
+    make_finding,
     make_inspection,
-    make_recommendation,
     make_user,
 )
 
@@ -33,7 +33,7 @@ def redcar():
 
 @pytest.fixture
 def their_finding(redcar):
-    return make_recommendation(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))
+    return make_finding(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))
 
 
 def test_an_action_cannot_be_linked_to_another_authoritys_finding(action, their_finding):
@@ -57,7 +57,7 @@ def test_an_action_cannot_be_owned_by_someone_outside_its_authority(action, outs
 
 
 def test_bulk_import_refuses_outsiders_and_other_authorities_findings(action, outsider, redcar):
-    make_recommendation(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))
+    make_finding(make_inspection(redcar, start_date=dt.date(2025, 12, 1)))
     header, row = export_actions(Action.objects.all(), "csv").decode("utf-8-sig").splitlines()
     result = parse_actions(f"{header}\n{row.replace(',owner,', ',outsider,')}".encode(), "x.csv")
     assert not result.is_valid

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from inspections.admin import PENDING_KEY
-from inspections.models import Inspection, LocalAuthority, Recommendation
+from inspections.models import Finding, Inspection, LocalAuthority
 from tests.helpers import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ def test_the_admin_upload_imports_a_report(client, root):
     assert response.status_code == 200
     assert "Imported" in response.content.decode()
     inspection = Inspection.objects.get()
-    assert inspection.recommendations.count() == 3
+    assert inspection.findings.count() == 3
     assert inspection.authority == LocalAuthority.objects.get(ons_code="E06000002")
 
 
@@ -92,7 +92,7 @@ def test_a_re_import_that_changes_something_waits_for_confirmation(client, root)
     assert "Confirm the changes to Stockton-on-Tees" in page
     assert "<td>finding 1 text</td><td>Timeliness in delivering" in page
     assert "<td>Timeliness of delivering" in page
-    assert Recommendation.objects.get(order=1).text.startswith("Timeliness in delivering")
+    assert Finding.objects.get(order=1).text.startswith("Timeliness in delivering")
 
     # The form carries only a token; the upload waits in the session.
     token = response.context["confirm_token"]
@@ -102,7 +102,7 @@ def test_a_re_import_that_changes_something_waits_for_confirmation(client, root)
 
     response = client.post(reverse(URL), {"confirm": token})
     assert "Imported" in response.content.decode()
-    finding = Recommendation.objects.get(order=1)
+    finding = Finding.objects.get(order=1)
     assert finding.text.startswith("Timeliness of delivering")
     assert finding.history.first().history_change_reason == "Re-imported from corrected.txt"
     assert PENDING_KEY not in client.session
@@ -115,13 +115,13 @@ def test_a_confirmation_is_used_once_and_must_match(client, root):
     assert "expired or was done already" in response.content.decode()
     response = client.post(reverse(URL), {"confirm": token})
     assert "expired or was done already" in response.content.decode()
-    assert Recommendation.objects.get(order=1).text.startswith("Timeliness in delivering")
+    assert Finding.objects.get(order=1).text.startswith("Timeliness in delivering")
 
 
 def test_a_confirmation_of_changes_that_have_since_moved_asks_again(client, root):
     _upload(client, STOCKTON)
     token = _upload(client, CORRECTED).context["confirm_token"]
-    finding = Recommendation.objects.get(order=2)
+    finding = Finding.objects.get(order=2)
     finding.text = "Edited by someone else meanwhile."
     finding.save()
 
@@ -129,7 +129,7 @@ def test_a_confirmation_of_changes_that_have_since_moved_asks_again(client, root
     page = response.content.decode()
     assert "no longer what you were shown" in page
     assert "<td>finding 2 text</td><td>Edited by someone else meanwhile.</td>" in page
-    assert Recommendation.objects.get(order=1).text.startswith("Timeliness in delivering")
+    assert Finding.objects.get(order=1).text.startswith("Timeliness in delivering")
 
 
 def test_staff_without_permission_cannot_confirm(client, root):
@@ -144,7 +144,7 @@ def test_staff_without_permission_cannot_confirm(client, root):
     session[PENDING_KEY] = pending  # even holding the pending upload
     session.save()
     assert client.post(reverse(URL), {"confirm": token}).status_code == 403
-    assert Recommendation.objects.get(order=1).text.startswith("Timeliness in delivering")
+    assert Finding.objects.get(order=1).text.startswith("Timeliness in delivering")
 
 
 def test_a_dry_run_of_a_re_import_shows_the_changes_and_keeps_nothing(client, root):

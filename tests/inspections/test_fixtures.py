@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from improvement.models import Action, Evidence, Status
-from inspections.models import Inspection, LocalAuthority, Recommendation
+from inspections.models import Finding, Inspection, LocalAuthority
 from inspections.register import read_register
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,11 +58,11 @@ def test_the_2023_inspection_is_complete(inspections):
     assert inspection.lead_inspector == "Louise Walker"
     assert inspection.judgements.count() == 5
     assert set(inspection.judgements.values_list("grade", flat=True)) == {"requires_improvement"}
-    assert inspection.recommendations.count() == 6
+    assert inspection.findings.count() == 6
     assert inspection.paragraphs.count() == 60
     assert list(inspection.paragraphs.values_list("number", flat=True)) == list(range(1, 61))
     assert not inspection.paragraphs.filter(section="").exists()
-    assert inspection.recommendations.get(order=1).text == (
+    assert inspection.findings.get(order=1).text == (
         "The consistency of planning for children, including the quality of written children's "
         "plans, contingency planning and evidence of challenge when plans do not progress."
     )
@@ -84,13 +84,13 @@ def test_paragraphs_are_joined_across_page_breaks(inspections):
 
 
 def test_every_finding_has_a_theme(inspections):
-    assert not Recommendation.objects.filter(themes__isnull=True).exists()
+    assert not Finding.objects.filter(themes__isnull=True).exists()
 
 
 def test_the_visits_hold_only_what_the_documents_state(inspections):
     visit_2021 = Inspection.objects.get(start_date="2021-05-26")
     assert visit_2021.kind == Inspection.Kind.FOCUSED_VISIT
-    assert visit_2021.recommendations.count() == 2
+    assert visit_2021.findings.count() == 2
     monitoring_2020 = Inspection.objects.get(start_date="2020-09-23")
     assert monitoring_2020.kind == Inspection.Kind.MONITORING_VISIT
     assert monitoring_2020.lead_inspector == ""
@@ -101,12 +101,12 @@ def test_the_visits_hold_only_what_the_documents_state(inspections):
 
 def test_contingency_planning_and_management_oversight_recur(inspections):
     for slug in ("contingency-planning", "management-oversight"):
-        raised = Inspection.objects.filter(recommendations__themes__slug=slug).distinct()
+        raised = Inspection.objects.filter(findings__themes__slug=slug).distinct()
         assert raised.count() >= 3, slug
 
 
 def test_the_demo_plan_loads_and_is_consistent(plan):
-    for finding in Inspection.objects.get(start_date="2023-03-13").recommendations.all():
+    for finding in Inspection.objects.get(start_date="2023-03-13").findings.all():
         assert 2 <= finding.actions.count() <= 4, finding
     for action in Action.objects.all():
         updates = list(action.updates.order_by("created_at"))

@@ -14,12 +14,12 @@ from pypdf import PdfWriter
 from inspections import importer
 from inspections.importer import import_parsed, read_report
 from inspections.models import (
+    Finding,
     Grade,
     Inspection,
     Judgement,
     JudgementArea,
     LocalAuthority,
-    Recommendation,
     ReportParagraph,
 )
 from inspections.report_parser import ParsedParagraph, ReportError
@@ -69,10 +69,7 @@ def test_each_sample_report_imports_as_expected(stem, suffix):
     assert {j.area_label: j.get_grade_display() for j in inspection.judgements.all()} == {
         " ".join(area.split()): grade for area, grade in expected["judgements"].items()
     }
-    assert (
-        list(inspection.recommendations.values_list("text", flat=True))
-        == expected["recommendations"]
-    )
+    assert list(inspection.findings.values_list("text", flat=True)) == expected["recommendations"]
     assert inspection.paragraphs.count() == expected["paragraph_count"]
     assert inspection.history.get().history_change_reason == f"Imported from {stem}{suffix}"
 
@@ -80,11 +77,11 @@ def test_each_sample_report_imports_as_expected(stem, suffix):
 def test_importing_the_same_report_twice_changes_nothing():
     path = REPORTS / "stockton-on-tees-ilacs-2019-05.pdf"
     _import(path)
-    history = Recommendation.history.count() + Judgement.history.count()
+    history = Finding.history.count() + Judgement.history.count()
     output = _import(path)
     assert "No changes" in output
     assert Inspection.objects.count() == 1
-    assert Recommendation.history.count() + Judgement.history.count() == history
+    assert Finding.history.count() + Judgement.history.count() == history
 
 
 def test_the_2023_seed_gives_the_inspection_the_fixtures_hold():
@@ -106,7 +103,7 @@ def test_the_2023_seed_gives_the_inspection_the_fixtures_hold():
 def test_a_changed_finding_is_shown_and_not_written_without_yes(tmp_path):
     original = STOCKTON.read_text()
     _import(_write(tmp_path, original))
-    finding = Recommendation.objects.get(order=1)
+    finding = Finding.objects.get(order=1)
     history = finding.history.count()
 
     corrected = original.replace("Timeliness in delivering", "Timeliness of delivering")
@@ -126,7 +123,7 @@ def test_a_changed_finding_is_shown_and_not_written_without_yes(tmp_path):
 def test_with_yes_a_corrected_file_updates_in_place_and_keeps_actions(tmp_path):
     original = STOCKTON.read_text()
     _import(_write(tmp_path, original))
-    finding = Recommendation.objects.get(order=1)
+    finding = Finding.objects.get(order=1)
     action = make_action([finding], title="Tracking plans")
 
     corrected = original.replace("Timeliness in delivering", "Timeliness of delivering")
@@ -180,16 +177,16 @@ def test_changed_dates_update_the_same_inspection_after_confirmation(tmp_path):
 def test_a_corrected_file_cannot_drop_a_finding_that_has_actions(tmp_path):
     original = STOCKTON.read_text()
     _import(_write(tmp_path, original))
-    last = Recommendation.objects.order_by("-order").first()
+    last = Finding.objects.order_by("-order").first()
     make_action([last], title="Supervision records")
     lines = original.splitlines()
     bullet = next(i for i, line in enumerate(lines) if "Clarity in supervision records" in line)
     end = next(i for i in range(bullet, len(lines)) if "actions being achieved." in lines[i]) + 1
     shorter = "\n".join(lines[:bullet] + lines[end:])
-    before = Recommendation.objects.count()
+    before = Finding.objects.count()
     output, _ = _import_failing(_write(tmp_path, shorter), "--yes")
     assert "has actions in the improvement plan" in output
-    assert Recommendation.objects.count() == before
+    assert Finding.objects.count() == before
 
 
 def test_dry_run_writes_nothing():
@@ -306,9 +303,7 @@ def test_an_over_long_section_heading_or_area_is_refused_naming_the_field():
 def test_themes_and_paragraphs_are_linked_by_the_rules():
     call_command("loaddata", str(ROOT / "fixtures" / "inspections.json"), verbosity=0)
     _import(REPORTS / "redcar-and-cleveland-ilacs-2025-12.pdf")
-    fostering = Recommendation.objects.get(
-        text__startswith="The response to children who are privately"
-    )
+    fostering = Finding.objects.get(text__startswith="The response to children who are privately")
     assert "private-fostering" in set(fostering.themes.values_list("slug", flat=True))
     assert fostering.paragraphs.exists()
     assert all(

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from inspections.importer import KINDS
 from inspections.models import Grade, Inspection, Judgement, JudgementArea
 from inspections.report_parser import GRADE_CODES, match_judgement_area
-from tests.helpers import make_authority, make_inspection, make_paragraph, make_recommendation
+from tests.helpers import make_authority, make_finding, make_inspection, make_paragraph
 
 pytestmark = pytest.mark.django_db
 
@@ -68,13 +68,13 @@ def test_paragraph_numbers_are_unique_within_a_report():
 
 
 def test_findings_keep_their_order_unique_within_an_inspection():
-    recommendation = make_recommendation()
+    recommendation = make_finding()
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_recommendation(recommendation.inspection, order=recommendation.order)
+        make_finding(recommendation.inspection, order=recommendation.order)
 
 
 def test_finding_history_records_each_change():
-    recommendation = make_recommendation()
+    recommendation = make_finding()
     recommendation.text = "Corrected text."
     recommendation.save()
     assert [h.text for h in recommendation.history.all()] == [

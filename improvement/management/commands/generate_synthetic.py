@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from improvement.models import Action, Evidence, ProgressUpdate, Role, Status
 from inspections.models import (
+    Finding,
     Grade,
     Inspection,
     Judgement,
     JudgementArea,
     LocalAuthority,
-    Recommendation,
     Theme,
 )
 
@@ -108,10 +108,8 @@ def generate(
                     Judgement(inspection=inspection, area=area, grade=rng.choice(Grade.values))
                     for area in AREAS
                 )
-            recs = Recommendation.objects.bulk_create(
-                Recommendation(
-                    inspection=inspection, order=n + 1, text=f"Synthetic finding {n + 1}."
-                )
+            recs = Finding.objects.bulk_create(
+                Finding(inspection=inspection, order=n + 1, text=f"Synthetic finding {n + 1}.")
                 for n in range(findings)
             )
             made["findings"] += len(recs)
