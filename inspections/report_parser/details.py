@@ -1,0 +1,204 @@
+"""What every report and letter states up front: its kind, the authority,
+the dates, who led, and the list of what needs to improve.
+"""
+
+import re
+from datetime import date
+
+from .model import ParsedReport, ReportError
+from .text import (
+    BODY_END,
+    BULLET,
+    BULLET_ALONE,
+    COUNCIL_SUFFIX,
+    DATE_SPAN,
+    DIGITS,
+    LIST_END,
+    MAJESTYS_INSPECTOR,
+    ONE_DATE,
+    PARAGRAPH,
+    RECOMMENDATIONS_HEADING,
+    SECTION_HEADING,
+    SECTION_START,
+    dates_in,
+    join,
+    squash,
+    starts_lower,
+)
+
+# --- The parts of a report ---------------------------------------------------
+
+
+def report_kind(lines: list[str]) -> str:
+    """standard, short, focused_visit, monitoring_visit or jtai, from the title."""
+    for line in lines[:80]:
+        if re.match(r"^Joint targeted area inspection\b", line, re.I):
+            return "jtai"
+        if re.match(r"^Focused visit\b", line, re.I):
+            return "focused_visit"
+        if re.match(r"^Monitoring visit\b", line, re.I):
+            return "monitoring_visit"
+        if re.match(r"^(Short inspection of|Inspection of .*\bchildren|Inspection dates?:)", line):
+            # Not "the last short inspection": only this report's own words.
+            head = " ".join(lines[:80])
+            own_words = r"^Short inspection\b|\bthis (?:was|is) a short inspection\b"
+            short = re.search(own_words, head, re.I)
+            return "short" if short else "standard"
+    raise ReportError(
+        "This does not look like an Ofsted report on children’s services: no title such as "
+        "“Inspection of … local authority children’s services”, “Focused visit to …” or "
+        "“Monitoring visit to …” was found."
+    )
+
+
+def authority_name(lines: list[str]) -> str:
+    head = lines[:80]
+    joined = " ".join(head)
+    name = r"([A-Z][^.:;]{0,60}?)"  # a name starts with a capital: not "inspection of local…"
+    patterns = [
+        rf"(?i:Inspection of) {name} (?i:local authority children['’]s services)",
+        rf"(?i:(?:Focused|Monitoring) visit (?:to|of)) {name}(?: local authority)?"
+        r" (?i:children['’]s services)",
+    ]
+    for pattern in patterns:
+        m = re.search(pattern, joined)
+        if m:
+            return short_name(m.group(1))
+    for i, line in enumerate(head):
+        # JTAI: "Joint targeted area inspection of the multi-agency response to … in X".
+        if re.match(r"^Joint targeted area inspection\b", line, re.I):
+            title = line
+            for following in head[i + 1 : i + 3]:
+                if not starts_lower(following):
+                    break
+                title = join(title, following)
+            m = re.search(rf" in {name}$", title) or re.search(
+                rf"^Joint targeted area inspection of {name}$", title, re.I
+            )
+            if m:
+                return short_name(m.group(1))
+        # Older reports: the council's name, then "Inspection of children's social care services".
+        if re.match(r"^Inspection of children['’]s (social care )?services", line) and i:
+            return short_name(head[i - 1])
+    raise ReportError("The local authority’s name could not be found; give it with --authority.")
+
+
+def short_name(name: str) -> str:
+    """'Middlesbrough Borough Council' -> 'Middlesbrough', as current Ofsted titles put it."""
+    name = squash(name)
+    short = COUNCIL_SUFFIX.sub("", name)
+    if short != name:
+        short = re.sub(r"^(City of|Council of the)\s+", "", short)
+    return re.sub(r"^London Borough of\s+", "", short)
+
+
+def visit_dates(lines: list[str]) -> tuple[date | None, date | None]:
+    for i, line in enumerate(lines[:80]):
+        m = re.match(r"^Inspection dates?:\s*(.*)$", line, re.I)
+        if m:
+            span = m.group(1)
+            if not re.search(r"\d{4}$", span) and i + 1 < len(lines):
+                span += " " + lines[i + 1]
+            dates = dates_in(span)
+            if dates:
+                return min(dates), max(dates)
+    joined = " ".join(lines[:120])
+    m = re.search(
+        rf"(?:visit|inspection)\b[^.]*?\b(?:on|between|from)\s+({DATE_SPAN})", joined, re.I
+    )
+    if m:
+        dates = dates_in(m.group(1))
+        if dates:
+            return min(dates), max(dates)
+    return None, None
+
+
+def published_date(lines: list[str], kind: str) -> date | None:
+    """Letters open with the date they were sent, which is when they were published."""
+    if kind in ("standard", "short"):
+        return None
+    for line in lines[:15]:
+        if ONE_DATE.match(line):
+            return dates_in(line)[0]
+    return None
+
+
+def lead_inspector(lines: list[str]) -> str | None:
+    for i, line in enumerate(lines):
+        m = re.match(r"^Lead inspector\s*:\s*(.*)$", line)
+        if m:
+            name = MAJESTYS_INSPECTOR.sub("", m.group(1)).strip(" ,")
+            if not name and i + 1 < len(lines):
+                name = MAJESTYS_INSPECTOR.sub("", lines[i + 1]).strip(" ,")
+            return name or None
+    for i, line in enumerate(lines):
+        if re.match(r"^Yours (sincerely|faithfully)", line, re.I):
+            for after in lines[i + 1 : i + 3]:
+                name = MAJESTYS_INSPECTOR.sub("", after).strip(" ,")
+                if name and not re.search(r"inspector|ofsted", name, re.I):
+                    return name
+    return None
+
+
+def recommendations(lines: list[str], raw_lines: list[str]) -> tuple[list[str], int, int]:
+    """The bullets under "What needs to improve", and the lines they span."""
+    start = next((i for i, line in enumerate(lines) if RECOMMENDATIONS_HEADING.match(line)), None)
+    if start is None:
+        return [], -1, -1
+    items: list[str] = []
+    current: str | None = None
+    indent = 0
+    end = len(lines)
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if DIGITS.match(line):
+            continue  # a footnote marker on a line of its own
+        bullet = BULLET.match(line) or BULLET_ALONE.match(line)
+        if bullet:
+            if current is not None:
+                items.append(current)
+            current = line[bullet.end() :]
+            indent = len(raw_lines[i]) - len(raw_lines[i].lstrip())
+            continue
+        if current is None:
+            if PARAGRAPH.match(line) or SECTION_HEADING.match(line) or LIST_END.match(line):
+                end = i
+                break
+            continue  # the sentence that introduces the bullets
+        deeper = len(raw_lines[i]) - len(raw_lines[i].lstrip()) > indent
+        unfinished = not re.search(r"[.?!)]$", current)
+        heading = LIST_END.match(line) or SECTION_START.match(line) or BODY_END.match(line)
+        if not (heading or PARAGRAPH.match(line)) and (starts_lower(line) or deeper or unfinished):
+            current = join(current, line)
+            continue
+        end = i
+        break
+    if current is not None:
+        items.append(current)
+    return items, start, end
+
+
+def front_matter(
+    lines: list[str], raw_lines: list[str], kind: str
+) -> tuple[ParsedReport, list[str], range]:
+    """The parts every kind of report has, what of them is missing, and the lines
+    the recommendations take (which are not body paragraphs)."""
+    report = ParsedReport(
+        authority=authority_name(lines),
+        inspection_kind=kind,
+        start_date=None,
+        end_date=None,
+    )
+    report.start_date, report.end_date = visit_dates(lines)
+    report.published_date = published_date(lines, kind)
+    report.lead_inspector = lead_inspector(lines)
+    report.recommendations, rec_start, rec_end = recommendations(lines, raw_lines)
+    missing = []
+    if report.start_date is None:
+        missing.append("the inspection or visit dates")
+    return report, missing, range(rec_start, max(rec_start, rec_end))
+
+
+def refuse_if_missing(missing: list[str]) -> None:
+    if missing:
+        raise ReportError("Could not find " + "; ".join(missing) + ".")

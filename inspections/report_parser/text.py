@@ -1,0 +1,227 @@
+"""Getting a report's lines: text from a PDF or a text file, page furniture
+removed, and the helpers and patterns the format modules share.
+"""
+
+import re
+from collections import Counter
+from datetime import date
+
+import pypdfium2 as pdfium
+
+from .model import GRADE_PATTERN, ReportError
+
+# --- Getting the text ------------------------------------------------------
+
+# pypdfium2 marks a hyphen at the end of a line with these and joins the lines.
+PDFIUM_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
+
+
+def extract_text(data: bytes) -> str:
+    """The text of a PDF (pages separated by form feeds) or of a text file."""
+    if not data.strip():
+        raise ReportError("The file is empty.")
+    if data.lstrip()[:5] == b"%PDF-":
+        return _pdf_text(data)
+    if b"\x00" in data:
+        raise ReportError("The file is neither a PDF nor a text file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReportError(
+            "The file is not a PDF, and as text it is not UTF-8: save it as UTF-8 text."
+        ) from None
+
+
+def _pdf_text(data: bytes) -> str:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReportError(
+                "The PDF is encrypted (password-protected). Upload the report as Ofsted "
+                "publishes it, without a password."
+            ) from None
+        raise ReportError(f"The PDF cannot be read; it may be damaged ({exc}).") from None
+    try:
+        pages = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    text = "\f".join(pages).replace("\r\n", "\n").replace("\r", "\n").translate(PDFIUM_HYPHENS)
+    if not text.strip():
+        raise ReportError(
+            "The PDF has no text in it: it may be a scanned image. Upload the PDF from "
+            "the Ofsted reports site, or its text."
+        )
+    return text
+
+
+# --- Line helpers -----------------------------------------------------------
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+DATE_PART = rf"{DAY}(?:\s+(?:{MONTHS}))?(?:\s+\d{{4}})?"
+DATE_SPAN = rf"{DATE_PART}(?:\s*(?:,|and|to|until|–|-)\s*{DATE_PART})*"
+ONE_DATE = re.compile(rf"^{DAY}\s+(?:{MONTHS})\s+\d{{4}}$")
+
+GLYPHS = "◼▪■□•●○◆◦‣∙·➢\uf0a7\uf0b7\uf0d8\uf0fc\uf076"
+BULLET = re.compile(rf"^(?:[{GLYPHS}]\s*|[-–*]\s+)(?=\S)")
+BULLET_ALONE = re.compile(rf"^[{GLYPHS}]$")  # some PDFs put the glyph on a line of its own
+PARAGRAPH = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+NUMBER_ALONE = re.compile(r"^(\d{1,3})\.?$")
+DIGITS = re.compile(r"^\d{1,3}$")
+PAGE_LABEL = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
+RECOMMENDATIONS_HEADING = re.compile(r"^What needs to improve\b", re.I)
+SECTION_HEADING = re.compile(rf"^([A-Z‘'][^:]{{8,200}}?)\s*:\s*({GRADE_PATTERN})\.?$", re.I)
+SECTION_START = re.compile(r"^(The experiences and progress of|The impact of leaders)\b", re.I)
+AREA_START = re.compile(
+    r"^(The impact of leaders|The experiences and progress|Overall effectiveness)\b", re.I
+)
+# Headings that end a bulleted list in letters and reports.
+LIST_END = re.compile(
+    r"^(Findings|Main findings|Headline findings|Summary|Context|Next steps|"
+    r"Areas for priority action|Areas of strength|Yours sincerely|What is working well)\b",
+    re.I,
+)
+# The closing boilerplate: nothing after it is part of the report's body.
+BODY_END = re.compile(
+    r"^(The Office for Standards in Education|If you would like a copy of this document|"
+    r"© Crown copyright|You may reuse this information|Interested in our work\?|"
+    r"This (report|publication) is available at)",
+    re.I,
+)
+# Ofsted's address block, printed on each letter's first page and each report's last.
+ADDRESS_CELL = re.compile(
+    r"^(Ofsted|Piccadilly Gate|Store Street|Manchester|M1 2WD|Manchester M1 2WD|"
+    r"Agora|6 Cumberland Place|Nottingham|NG1 6HJ|Nottingham NG1 6HJ|"
+    r"Aviation House|125 Kingsway|London|WC2B 6SE|London WC2B 6SE|"
+    r"T:?\s*0300 123 \d{4}|Textphone:?\s*[\d ]+|(E:\s*)?enquiries@ofsted\.gov\.uk|"
+    r"(W:\s*)?www\.gov\.uk/ofsted|www\.ofsted\.gov\.uk|Direct (T|F|email)\b.*)$",
+    re.I,
+)
+MAJESTYS_INSPECTOR = re.compile(r",?\s*(Her|His) Majesty['’]s Inspectors?\.?\s*$|,?\s+HMI$", re.I)
+COUNCIL_SUFFIX = re.compile(
+    r"\s+(?:Metropolitan\s+)?(?:Borough\s+|City\s+|County\s+|District\s+)?Council$", re.I
+)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cells(raw: str) -> list[str]:
+    """A layout-mode line split into its columns (two or more spaces, or a tab)."""
+    return [squash(c) for c in re.split(r"\t|\s{2,}", raw.strip()) if c.strip()]
+
+
+def join(text: str, more: str) -> str:
+    """Join a wrapped line: one space, or none after a line-end hyphen."""
+    if not text:
+        return more
+    if re.search(r"[A-Za-z]-$", text):
+        return text + more
+    return f"{text} {more}"
+
+
+def starts_lower(text: str) -> bool:
+    return bool(text) and (text[0].islower() or text[0] in "(,;")
+
+
+# --- Page furniture -------------------------------------------------------
+
+
+def _edge_key(line: str) -> str:
+    """A line as a running header or footer, with any page number taken off."""
+    key = squash(line)
+    key = re.sub(r"\s*\bpage\s+\d{1,3}(\s+of\s+\d{1,3})?$", "", key, flags=re.I)
+    return re.sub(r"\s+\d{1,3}$", "", key)
+
+
+def _is_address(raw: str) -> bool:
+    parts = cells(raw)
+    return bool(parts) and all(ADDRESS_CELL.match(c) for c in parts)
+
+
+def clean_lines(text: str) -> list[str]:
+    """The report's lines, page furniture removed, blank lines dropped.
+
+    Lines keep their inner spacing (layout-mode columns); trailing space goes.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pages = [page.split("\n") for page in text.split("\f")]
+    if pages and pages[0] and pages[0][0].startswith("# source:"):
+        pages[0] = pages[0][1:]
+    pages = [[line.rstrip() for line in page if line.strip()] for page in pages]
+    pages = [page for page in pages if page]
+
+    # Running headers and footers: the same line at the edge of three or more pages.
+    # The first page has none, and its title may read like the later pages' header.
+    counts: Counter[str] = Counter()
+    for page in pages[1:]:
+        counts.update({_edge_key(line) for line in page[:3] + page[-3:]})
+    running = {key for key, n in counts.items() if n >= 3 and len(key) >= 12}
+
+    def header(line: str, number: int) -> bool:
+        return number > 0 and _edge_key(line) in running
+
+    def furniture(line: str, number: int) -> bool:
+        return bool(PAGE_LABEL.match(line.strip())) or header(line, number)
+
+    lines: list[str] = []
+    footnote = 1
+    for number, page in enumerate(pages):
+        while page and furniture(page[0], number):
+            page = page[1:]
+        while page and furniture(page[-1], number):
+            page = page[:-1]
+        page, footnote = _drop_footnotes(page, footnote)
+        # Mid-page, a number on its own line may be a paragraph's number: the parsers decide.
+        lines += [line for line in page if not (_is_address(line) or header(line, number))]
+    return lines
+
+
+def _drop_footnotes(page: list[str], expected: int) -> tuple[list[str], int]:
+    """Cut the footnotes off the foot of a page.
+
+    A footnote starts with its number, alone on its line or before its text,
+    and runs to the page's end; the lines after it hold no bullet, numbered
+    paragraph or heading (which tells it from a marker such as the "1" after
+    "What needs to improve?" that some PDFs put on a line of its own).
+    """
+    for i in range(1, len(page)):
+        m = re.match(r"^\s*(\d{1,2})(?:\s+([A-Z‘“'\"(].*))?$", page[i])
+        if not m or not expected <= int(m.group(1)) <= expected + 2:
+            continue
+        rest = [squash(line) for line in page[i + 1 :]]
+        if m.group(2) is None and not rest:
+            continue
+        if len(rest) > 15 or any(
+            BULLET.match(r) or PARAGRAPH.match(r) or SECTION_START.match(r) for r in rest
+        ):
+            continue
+        return page[:i], int(m.group(1)) + 1
+    return page, expected
+
+
+def dates_in(span: str) -> list[date]:
+    """Every date in '13 to 24 March 2023', '31 July and 1 August 2024' and the like."""
+    found: list[list] = []  # [day, month, year]
+    tokens = re.findall(rf"(\d{{4}})|({MONTHS})|(\d{{1,2}})(?:st|nd|rd|th)?", span)
+    for year, month, day in tokens:
+        if day:
+            found.append([int(day), None, None])
+        elif month:
+            number = MONTHS.split("|").index(month) + 1
+            for item in found:
+                item[1] = item[1] or number
+        else:
+            for item in found:
+                item[2] = item[2] or int(year)
+    try:
+        return [date(y, m, d) for d, m, y in found if m and y]
+    except ValueError as exc:
+        raise ReportError(f"The inspection dates “{span}” are not real dates ({exc}).") from None
