@@ -5,12 +5,12 @@ the dates, who led, and the list of what needs to improve.
 import re
 from datetime import date
 
+from .authorities import canonical_name, is_known
 from .model import ParsedReport, ReportError
 from .text import (
     BODY_END,
     BULLET,
     BULLET_ALONE,
-    COUNCIL_SUFFIX,
     DATE_SPAN,
     DIGITS,
     LIST_END,
@@ -22,7 +22,6 @@ from .text import (
     SECTION_START,
     dates_in,
     join,
-    squash,
     starts_lower,
 )
 
@@ -52,19 +51,28 @@ def report_kind(lines: list[str]) -> str:
 
 
 def authority_name(lines: list[str]) -> str:
+    """The authority's short name, from the title (or the council's name above it)."""
     head = lines[:80]
     joined = " ".join(head)
-    name = r"([A-Z][^.:;]{0,60}?)"  # a name starts with a capital: not "inspection of local…"
+    # A name starts with a capital ("the Isle of Wight" aside): not "inspection of local…".
+    name = r"((?:the )?[A-Z][^.:;]{0,80}?)"
+    services = r"(?: (?i:local authority))? (?i:children['’]s (?:social care )?services)"
     patterns = [
-        rf"(?i:Inspection of) {name} (?i:local authority children['’]s services)",
-        rf"(?i:(?:Focused|Monitoring) visit (?:to|of)) {name}(?: local authority)?"
-        r" (?i:children['’]s services)",
+        rf"(?i:Inspection of) {name}{services}",
+        rf"(?i:(?:Focused|Monitoring) visit (?:to|of)) {name}{services}",
     ]
     for pattern in patterns:
         m = re.search(pattern, joined)
         if m:
-            return short_name(m.group(1))
+            return canonical_name(m.group(1))
     for i, line in enumerate(head):
+        # A letter's title that names a trust or ends early: "Focused visit to Sandwell
+        # Children's Trust", "Focused visit to Durham's children's services".
+        m = re.match(r"^(?:Focused|Monitoring) visit (?:to|of) (.+)$", line, re.I)
+        if m:
+            printed = re.sub(r"['’]s$", "", m.group(1).strip())
+            if is_known(canonical_name(printed)):
+                return canonical_name(printed)
         # JTAI: "Joint targeted area inspection of the multi-agency response to … in X".
         if re.match(r"^Joint targeted area inspection\b", line, re.I):
             title = line
@@ -76,23 +84,18 @@ def authority_name(lines: list[str]) -> str:
                 rf"^Joint targeted area inspection of {name}$", title, re.I
             )
             if m:
-                return short_name(m.group(1))
-        # Older reports: the council's name, then "Inspection of children's social care services".
-        if re.match(r"^Inspection of children['’]s (social care )?services", line) and i:
-            return short_name(head[i - 1])
+                return canonical_name(m.group(1))
+        # Older titles: the council's name, then "Inspection of [local authority]
+        # children's [social care] services".
+        if i and re.match(
+            r"^Inspection of (?:local authority )?children['’]s (social care )?services", line
+        ):
+            return canonical_name(head[i - 1])
     raise ReportError("The local authority’s name could not be found; give it with --authority.")
 
 
-def short_name(name: str) -> str:
-    """'Middlesbrough Borough Council' -> 'Middlesbrough', as current Ofsted titles put it."""
-    name = squash(name)
-    short = COUNCIL_SUFFIX.sub("", name)
-    if short != name:
-        short = re.sub(r"^(City of|Council of the)\s+", "", short)
-    return re.sub(r"^London Borough of\s+", "", short)
-
-
-def visit_dates(lines: list[str]) -> tuple[date | None, date | None]:
+def visit_dates(lines: list[str], sent: date | None = None) -> tuple[date | None, date | None]:
+    """The first and last days on site, from "Inspection dates:" or a letter's opening."""
     for i, line in enumerate(lines[:80]):
         m = re.match(r"^Inspection dates?:\s*(.*)$", line, re.I)
         if m:
@@ -103,11 +106,9 @@ def visit_dates(lines: list[str]) -> tuple[date | None, date | None]:
             if dates:
                 return min(dates), max(dates)
     joined = " ".join(lines[:120])
-    m = re.search(
-        rf"(?:visit|inspection)\b[^.]*?\b(?:on|between|from)\s+({DATE_SPAN})", joined, re.I
-    )
-    if m:
-        dates = dates_in(m.group(1))
+    pattern = rf"(?:visit|inspection)\b[^.]*?\b(?:on|between|from)\s+({DATE_SPAN})"
+    for m in re.finditer(pattern, joined, re.I):
+        dates = dates_in(m.group(1), sent)
         if dates:
             return min(dates), max(dates)
     return None, None
@@ -140,9 +141,12 @@ def lead_inspector(lines: list[str]) -> str | None:
     return None
 
 
-def recommendations(lines: list[str], raw_lines: list[str]) -> tuple[list[str], int, int]:
-    """The bullets under "What needs to improve", and the lines they span."""
-    start = next((i for i, line in enumerate(lines) if RECOMMENDATIONS_HEADING.match(line)), None)
+def recommendations(
+    lines: list[str], raw_lines: list[str], heading: re.Pattern[str] = RECOMMENDATIONS_HEADING
+) -> tuple[list[str], int, int]:
+    """The bullets under the first heading that matches (by default "What needs to
+    improve"), and the lines they span: heading to the line after the list."""
+    start = next((i for i, line in enumerate(lines) if heading.match(line)), None)
     if start is None:
         return [], -1, -1
     items: list[str] = []
@@ -189,8 +193,8 @@ def front_matter(
         start_date=None,
         end_date=None,
     )
-    report.start_date, report.end_date = visit_dates(lines)
     report.published_date = published_date(lines, kind)
+    report.start_date, report.end_date = visit_dates(lines, report.published_date)
     report.lead_inspector = lead_inspector(lines)
     report.recommendations, rec_start, rec_end = recommendations(lines, raw_lines)
     missing = []

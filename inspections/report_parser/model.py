@@ -89,6 +89,13 @@ class ParsedReport:
     recommendations: list[str] = field(default_factory=list)
     paragraphs: list[ParsedParagraph] = field(default_factory=list)
     sections: list[ParsedSection] = field(default_factory=list)
+    # Letters: the "Areas for priority action" bullets, which are not recommendations.
+    priority_actions: list[str] = field(default_factory=list)
+    # False when a letter has no list of what needs to improve (a valid letter that
+    # found nothing new to improve): recommendations is then [] on purpose.
+    improvements_listed: bool = True
+    # What the importer should tell the person importing, e.g. that nothing is listed.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def type(self) -> str:
