@@ -209,7 +209,7 @@ def canonical_name(printed: str) -> str:
     "Windsor and Maidenhead", "Telford & Wrekin" -> "Telford and Wrekin". A name
     the register does not know comes back with only the obvious words taken off.
     """
-    name = " ".join(printed.split()).strip(" ,.")
+    name = re.sub(r"['’]s$", "", " ".join(printed.split()).strip(" ,."))  # "Durham’s"
     for _ in range(3):  # "the Royal Borough of X Council": take each layer off in turn
         if _key(name) in BY_KEY:
             return BY_KEY[_key(name)]

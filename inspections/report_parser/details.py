@@ -50,6 +50,28 @@ def report_kind(lines: list[str]) -> str:
     )
 
 
+# Titles after a name: "Kim Able HMI", "Kim Able, Senior HMI", "Kim Able, Ofsted Inspector".
+TITLES = re.compile(
+    r",?\s+(?:Senior\s+)?(?:HMI|(?:Ofsted|Social Care Regulatory|Regulatory)\s+Inspector)s?$", re.I
+)
+# The sentence that names a letter's inspectors: "His Majesty's Inspectors for this visit
+# were …", "The inspectors were …", "The visit was carried out by …".
+TEAM = re.compile(
+    r"(?:\binspectors?(?:\s+\(HMIs?\))?(?:\s+for\s+(?:this|the)\s+(?:visit|inspection))?"
+    r"\s+(?:were|was)|\b(?:carried out|conducted|undertaken|completed)\s+by)\s+"
+    r"(.+?)(?:\.(?=\s+[A-Z])|\.$|$)",
+    re.I,
+)
+# Words round the names in that sentence.
+TEAM_WORDS = re.compile(
+    r"\((?:HMIs?|HMI designate|lead inspector|SHMI)\)|(?:Her|His) Majesty['’]s Inspectors?|"
+    r"\b(?:two|three|four|five|all) of (?:whom are|Her|His)\b|\ball of whom are\b|"
+    r"\b(?:lead|team) inspectors?\b|\bHMI designate\b|\bSenior HMI\b|\bS?HMIs?\b|"
+    r"\bInspectors\b",
+    re.I,
+)
+
+
 def authority_name(lines: list[str]) -> str:
     """The authority's short name, from the title (or the council's name above it)."""
     head = lines[:80]
@@ -124,21 +146,42 @@ def published_date(lines: list[str], kind: str) -> date | None:
     return None
 
 
+def _name(text: str) -> str:
+    """An inspector's name without titles: "Kim Able, HMI" -> "Kim Able"."""
+    text = re.sub(r"\(\s*lead inspector\s*\)", "", text, flags=re.I)
+    return TITLES.sub("", MAJESTYS_INSPECTOR.sub("", text)).strip(" ,.")
+
+
 def lead_inspector(lines: list[str]) -> str | None:
+    """The name after "Lead inspector:", or else the letter's signatory."""
     for i, line in enumerate(lines):
-        m = re.match(r"^Lead inspector\s*:\s*(.*)$", line)
+        m = re.match(r"^Lead inspector\s*:\s*(.*)$", line, re.I)
         if m:
-            name = MAJESTYS_INSPECTOR.sub("", m.group(1)).strip(" ,")
+            name = _name(m.group(1))
             if not name and i + 1 < len(lines):
-                name = MAJESTYS_INSPECTOR.sub("", lines[i + 1]).strip(" ,")
+                name = _name(lines[i + 1])
             return name or None
     for i, line in enumerate(lines):
         if re.match(r"^Yours (sincerely|faithfully)", line, re.I):
             for after in lines[i + 1 : i + 3]:
-                name = MAJESTYS_INSPECTOR.sub("", after).strip(" ,")
+                name = _name(after)
                 if name and not re.search(r"inspector|ofsted", name, re.I):
                     return name
     return None
+
+
+def inspectors(lines: list[str]) -> list[str]:
+    """The inspectors a letter names at its start ("His Majesty's Inspectors for
+    this visit were Kim Able and Lee Baker."), in the order given."""
+    m = TEAM.search(" ".join(lines[:60]))
+    if not m:
+        return []
+    names = []
+    for part in re.split(r",|\band\b|\bwith\b", TEAM_WORDS.sub(",", m.group(1))):
+        name = _name(part)
+        if re.fullmatch(r"(?:[A-Z][\w’'-]*\.?\s+){1,4}[A-Z][\w’'-]+", name):
+            names.append(name)
+    return names
 
 
 def recommendations(
@@ -171,8 +214,10 @@ def recommendations(
             continue  # the sentence that introduces the bullets
         deeper = len(raw_lines[i]) - len(raw_lines[i].lstrip()) > indent
         unfinished = not re.search(r"[.?!)]$", current)
-        heading = LIST_END.match(line) or SECTION_START.match(line) or BODY_END.match(line)
-        if not (heading or PARAGRAPH.match(line)) and (starts_lower(line) or deeper or unfinished):
+        if _ends_list(line):
+            end = i
+            break
+        if starts_lower(line) or deeper or unfinished or _bullet_ahead(lines, i):
             current = join(current, line)
             continue
         end = i
@@ -180,6 +225,28 @@ def recommendations(
     if current is not None:
         items.append(current)
     return items, start, end
+
+
+def _ends_list(line: str) -> bool:
+    return bool(
+        LIST_END.match(line)
+        or SECTION_START.match(line)
+        or BODY_END.match(line)
+        or PARAGRAPH.match(line)
+        or RECOMMENDATIONS_HEADING.match(line)
+    )
+
+
+def _bullet_ahead(lines: list[str], i: int, reach: int = 40) -> bool:
+    """Whether another bullet of the same list follows line i (within a bounded
+    reach, so a long text stays linear): then line i still belongs to the list,
+    even where a sentence ended at the end of the line before."""
+    for line in lines[i + 1 : i + 1 + reach]:
+        if BULLET.match(line) or BULLET_ALONE.match(line):
+            return True
+        if _ends_list(line):
+            return False
+    return False
 
 
 def front_matter(
@@ -196,6 +263,8 @@ def front_matter(
     report.published_date = published_date(lines, kind)
     report.start_date, report.end_date = visit_dates(lines, report.published_date)
     report.lead_inspector = lead_inspector(lines)
+    if kind not in ("standard", "short"):
+        report.inspectors = inspectors(lines)
     report.recommendations, rec_start, rec_end = recommendations(lines, raw_lines)
     missing = []
     if report.start_date is None:

@@ -16,13 +16,20 @@ from .text import join
 KINDS = ("focused_visit", "monitoring_visit", "jtai")
 
 IMPROVE_HEADING = re.compile(
-    r"^(?:What needs to improve\b|Areas? for improvement\b|What the local authority needs to improve\b)",
+    r"^(?=(?-i:[A-Z]))(?:What needs to improve\b|Areas? for improvement\b|"
+    r"What the local authority needs to improve\b)",
     re.I,
 )
-PRIORITY_HEADING = re.compile(r"^Areas? for priority action\b", re.I)
+PRIORITY_HEADING = re.compile(r"^(?-i:A)reas? for priority action\b", re.I)
 # Prose under the heading that says there is nothing new to list.
 NOTHING_NEW = re.compile(
     r"\bno (?:additional|further|new|other) areas?\b|\bcontinue to be those\b|\bremain\b", re.I
+)
+
+SAME_AS_BEFORE = re.compile(
+    r"^The areas for improvement (?:continue to be|remain)\b|"
+    r"\bno (?:additional|further|new) areas\b",
+    re.I,
 )
 
 
@@ -34,6 +41,8 @@ def parse(lines: list[str], raw_lines: list[str], kind: str) -> ParsedReport:
         prose = lines[start + 1 : end]
         if not NOTHING_NEW.search(" ".join(prose)):
             items = _prose_items(prose)
+    if len(items) == 1 and SAME_AS_BEFORE.search(items[0]):
+        items = []  # "The areas for improvement continue to be those identified at …"
     report.recommendations = items
     if not items:
         report.improvements_listed = False

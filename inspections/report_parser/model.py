@@ -85,6 +85,8 @@ class ParsedReport:
     end_date: date | None
     published_date: date | None = None
     lead_inspector: str | None = None
+    # Letters: every inspector the letter names, lead first where it says so.
+    inspectors: list[str] = field(default_factory=list)
     judgements: list[tuple[str, str]] = field(default_factory=list)  # (area as printed, grade)
     recommendations: list[str] = field(default_factory=list)
     paragraphs: list[ParsedParagraph] = field(default_factory=list)

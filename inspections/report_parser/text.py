@@ -78,7 +78,8 @@ PARAGRAPH = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\.?$")
 DIGITS = re.compile(r"^\d{1,3}$")
 PAGE_LABEL = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
-RECOMMENDATIONS_HEADING = re.compile(r"^What needs to improve\b", re.I)
+# Headings start with a capital: "areas for priority action" mid-sentence is no heading.
+RECOMMENDATIONS_HEADING = re.compile(r"^(?-i:W)hat needs to improve\b", re.I)
 SECTION_HEADING = re.compile(rf"^([A-Z‘'][^:]{{8,200}}?)\s*:\s*({GRADE_PATTERN})\.?$", re.I)
 SECTION_START = re.compile(r"^(The experiences and progress of|The impact of leaders)\b", re.I)
 AREA_START = re.compile(
@@ -86,8 +87,9 @@ AREA_START = re.compile(
 )
 # Headings that end a bulleted list in letters and reports.
 LIST_END = re.compile(
-    r"^(Findings|Main findings|Headline findings|Summary|Context|Next steps|"
-    r"Areas for priority action|Areas of strength|Yours sincerely|What is working well)\b",
+    r"^(?=(?-i:[A-Z]))(Findings|Main findings|Headline findings|Summary|Context|Next steps|"
+    r"Areas for priority action|Areas of strength|Yours sincerely|What is working well|"
+    r"Ofsted will take the findings)\b",
     re.I,
 )
 # The closing boilerplate: nothing after it is part of the report's body.
