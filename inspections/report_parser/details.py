@@ -67,7 +67,7 @@ TEAM_WORDS = re.compile(
     r"\((?:HMIs?|HMI designate|lead inspector|SHMI)\)|(?:Her|His) Majesty['’]s Inspectors?|"
     r"\b(?:two|three|four|five|all) of (?:whom are|Her|His)\b|\ball of whom are\b|"
     r"\b(?:lead|team) inspectors?\b|\bHMI designate\b|\bSenior HMI\b|\bS?HMIs?\b|"
-    r"\bInspectors\b",
+    r"\bInspectors\b|\bSocial Care\b|\bSchools\b",
     re.I,
 )
 
