@@ -110,9 +110,24 @@ def authority_name(lines: list[str]) -> str:
         # Older titles: the council's name, then "Inspection of [local authority]
         # children's [social care] services".
         if i and re.match(
-            r"^Inspection of (?:local authority )?children['’]s (social care )?services", line
+            r"^Inspection of (?:local authority )?children['’]s (?:social care|services)", line
         ):
-            return canonical_name(head[i - 1])
+            name = canonical_name(head[i - 1])
+            if not is_known(name) and i > 1:  # the council's name wrapped over two lines
+                wrapped = canonical_name(f"{head[i - 2]} {head[i - 1]}")
+                name = wrapped if is_known(wrapped) else name
+            return name
+        # A title that names a trust or council and stops there: "Inspection of
+        # Bradford Children and / Families Trust", then "Inspection dates: …".
+        if re.match(r"^Inspection of [A-Z]", line):
+            title = line
+            for following in head[i + 1 : i + 3]:
+                if re.match(r"^Inspection dates?\b", following, re.I):
+                    break
+                title = f"{title} {following}"
+            name = canonical_name(title.removeprefix("Inspection of "))
+            if is_known(name):
+                return name
     raise ReportError("The local authority’s name could not be found; give it with --authority.")
 
 
@@ -155,12 +170,13 @@ def _name(text: str) -> str:
 def lead_inspector(lines: list[str]) -> str | None:
     """The name after "Lead inspector:", or else the letter's signatory."""
     for i, line in enumerate(lines):
-        m = re.match(r"^Lead inspector\s*:\s*(.*)$", line, re.I)
+        m = re.match(r"^Lead inspectors?\s*:\s*(.*)$", line, re.I)
         if m:
-            name = _name(m.group(1))
-            if not name and i + 1 < len(lines):
-                name = _name(lines[i + 1])
-            return name or None
+            # Two leads ("Lead inspectors: A, HMI, and B, HMI"): the first named.
+            names = _names(m.group(1))
+            if not names and i + 1 < len(lines):
+                names = _names(lines[i + 1])
+            return names[0] if names else None
     for i, line in enumerate(lines):
         if re.match(r"^Yours (sincerely|faithfully)", line, re.I):
             for after in lines[i + 1 : i + 3]:
@@ -174,10 +190,13 @@ def inspectors(lines: list[str]) -> list[str]:
     """The inspectors a letter names at its start ("His Majesty's Inspectors for
     this visit were Kim Able and Lee Baker."), in the order given."""
     m = TEAM.search(" ".join(lines[:60]))
-    if not m:
-        return []
+    return _names(m.group(1)) if m else []
+
+
+def _names(text: str) -> list[str]:
+    """The people a list names: "Kim Able, HMI, and Lee Baker, HMI" -> both names."""
     names = []
-    for part in re.split(r",|\band\b|\bwith\b", TEAM_WORDS.sub(",", m.group(1))):
+    for part in re.split(r",|\band\b|\bwith\b", TEAM_WORDS.sub(",", text)):
         name = _name(part)
         if re.fullmatch(r"(?:[A-Z][\w’'-]*\.?\s+){1,4}[A-Z][\w’'-]+", name):
             names.append(name)

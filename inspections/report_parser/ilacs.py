@@ -221,7 +221,14 @@ def parse(lines: list[str], raw_lines: list[str], kind: str) -> ParsedReport:
     report.paragraphs, report.sections = _paragraphs(lines, table_end, skip)
     if not report.paragraphs:
         missing.append("the numbered paragraphs")
-    if not report.recommendations:
+    outstanding = bool(report.judgements) and all(
+        grade == "Outstanding" for _, grade in report.judgements
+    )
+    if not report.recommendations and outstanding:
+        # An outstanding report may list nothing to improve (Thurrock 2024).
+        report.improvements_listed = False
+        report.notes.append("The report lists nothing to improve: it is imported with none.")
+    elif not report.recommendations:
         missing.append("the recommendations (the bullets under “What needs to improve”)")
     refuse_if_missing(missing)
     return report
