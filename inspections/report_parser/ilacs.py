@@ -12,6 +12,7 @@ from .model import (
     ParsedReport,
     ParsedSection,
     ReportError,
+    canonical_grade,
 )
 from .text import (
     AREA_START,
@@ -86,7 +87,7 @@ class _Row:
         return REQUIRES_IMPROVEMENT.startswith(joined) and self.grade.lower() != joined
 
 
-def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
+def judgement_table(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
     """The judgement table's rows (area as printed, grade) and the line after it.
 
     Each cell is an area's opening words (AREA_START), the wrapped rest of an
@@ -119,6 +120,9 @@ def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
             if m and (AREA_START.match(cell) or starts_lower(cell)):
                 text, tail = m.group(1), m.group(2)
             if AREA_START.match(text):
+                if rows and rows[-1].area.lower().startswith("overall effectiveness"):
+                    stop = True  # overall effectiveness is the table's last row
+                    break
                 rows.append(_Row(text, pending))
                 pending = ""
             elif rows and starts_lower(text) and len(rows[-1].area) + len(text) < AREA_MAX:
@@ -144,7 +148,7 @@ def _section_heading(lines: list[str], i: int) -> tuple[str, str, int] | None:
     for used in range(1, 4):
         m = SECTION_HEADING.match(text)
         if m:
-            return squash(m.group(1)), GRADES[m.group(2).lower()], used
+            return squash(m.group(1)), canonical_grade(m.group(2)) or "", used
         if i + used >= len(lines):
             break
         following = lines[i + used]
@@ -215,10 +219,12 @@ KINDS = ("standard", "short")
 def parse(lines: list[str], raw_lines: list[str], kind: str) -> ParsedReport:
     """An ILACS report (standard or short inspection)."""
     report, missing, skip = front_matter(lines, raw_lines, kind)
-    report.judgements, table_end = _judgements(raw_lines)
+    report.judgements, table_end = judgement_table(raw_lines)
     if not report.judgements:
         missing.append("the judgement table (“Judgement … Grade”)")
-    report.paragraphs, report.sections = _paragraphs(lines, table_end, skip)
+    # Graded sections follow the list of what needs to improve; the summary above
+    # it may say "The experiences and progress of care leavers are good" in passing.
+    report.paragraphs, report.sections = _paragraphs(lines, max(table_end, skip.stop), skip)
     if not report.paragraphs:
         missing.append("the numbered paragraphs")
     outstanding = bool(report.judgements) and all(

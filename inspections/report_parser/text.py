@@ -74,13 +74,19 @@ ONE_DATE = re.compile(rf"^{DAY}\s+(?:{MONTHS})\s+\d{{4}}$")
 GLYPHS = "◼▪■□•●○◆◦‣∙·➢►▶✓✔❖\ue000-\uf8ff"
 BULLET = re.compile(rf"^(?:[{GLYPHS}]\s*|[-–*]\s+)(?=\S)")
 BULLET_ALONE = re.compile(rf"^[{GLYPHS}]$")  # some PDFs put the glyph on a line of its own
-PARAGRAPH = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+# "12. Text", and "12.Text" where the PDF has no space: not "1.5 million".
+PARAGRAPH = re.compile(r"^(\d{1,3})\.(?:\s+|(?=[^\d\s]))(\S.*)$")
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\.?$")
 DIGITS = re.compile(r"^\d{1,3}$")
 PAGE_LABEL = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
 # Headings start with a capital: "areas for priority action" mid-sentence is no heading.
 RECOMMENDATIONS_HEADING = re.compile(r"^(?-i:W)hat needs to improve\b", re.I)
-SECTION_HEADING = re.compile(rf"^([A-Z‘'][^:]{{8,200}}?)\s*:\s*({GRADE_PATTERN})\.?$", re.I)
+# "The experiences and progress of care leavers: good"; in 2018-19 reports "… is good"
+# or "… protection requires improvement to be good".
+SECTION_HEADING = re.compile(
+    rf"^([A-Z‘'][^:]{{8,200}}?)(?:\s*:|\s+(?:is|are)|(?=\s))\s*({GRADE_PATTERN}|requires improvement)\.?$",
+    re.I,
+)
 SECTION_START = re.compile(r"^(The experiences and progress of|The impact of leaders)\b", re.I)
 AREA_START = re.compile(
     r"^(The impact of leaders|The experiences and progress|Overall effectiveness)\b", re.I

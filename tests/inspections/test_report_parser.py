@@ -15,7 +15,9 @@ from inspections.report_parser import (
     grade_code,
     match_judgement_area,
     parse_report,
+    report_lines,
 )
+from inspections.report_parser.ilacs import judgement_table
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT.parent / "shared" / "reports"
@@ -167,6 +169,11 @@ def ilacs(table=TABLE_2023, recommendations=RECOMMENDATIONS, body=BODY, head=Non
     return f"{head}{table}\n{summary}{recommendations}{body}"
 
 
+def table_rows(table: str) -> list[tuple[str, str]]:
+    """The judgement table's rows as read, before the report's own checks."""
+    return judgement_table(report_lines(ilacs(table=table.rstrip("\n")))[1])[0]
+
+
 def test_the_small_report_parses():
     report = parse_report(ilacs())
     assert report.authority == "Exampleshire"
@@ -202,9 +209,19 @@ def test_the_small_report_parses():
 
 def test_the_april_2026_table_has_no_overall_effectiveness():
     table = TABLE_2023.replace("\nOverall effectiveness Good", "")
-    report = parse_report(ilacs(table=table))
+    head = (
+        "Inspection of Exampleshire local authority children’s services\n"
+        "Inspection dates: 27 April to 8 May 2026\n"
+    )
+    report = parse_report(ilacs(table=table, head=head))
     assert len(report.judgements) == 4
     assert "Overall effectiveness" not in dict(report.judgements)
+
+
+def test_a_table_without_overall_effectiveness_before_2026_is_refused():
+    table = TABLE_2023.replace("\nOverall effectiveness Good", "")
+    with pytest.raises(ReportError, match="no overall effectiveness, but the inspection is before"):
+        parse_report(ilacs(table=table))
 
 
 def test_the_2018_table_with_its_combined_area_and_wrapped_rows():
@@ -219,8 +236,7 @@ to be good
 Overall effectiveness
 Requires improvement to
 be good"""
-    report = parse_report(ilacs(table=table))
-    assert report.judgements == [
+    assert table_rows(table) == [
         ("The impact of leaders on social work practice with children and families", "Inadequate"),
         (
             "The experiences and progress of children in care and care leavers",
@@ -238,8 +254,7 @@ def test_a_layout_mode_table_with_the_grade_on_the_middle_line():
         " protection\n"
         " Overall effectiveness                                         Good\n"
     )
-    report = parse_report(ilacs(table=table.rstrip("\n")))
-    assert report.judgements == [
+    assert table_rows(table) == [
         ("The experiences and progress of children who need help and protection", "Outstanding"),
         ("Overall effectiveness", "Good"),
     ]
