@@ -227,7 +227,7 @@ def recommendations(
             indent = len(raw_lines[i]) - len(raw_lines[i].lstrip())
             continue
         if current is None:
-            if PARAGRAPH.match(line) or SECTION_HEADING.match(line) or LIST_END.match(line):
+            if _ends_list(line) or SECTION_HEADING.match(line):
                 end = i
                 break
             continue  # the sentence that introduces the bullets

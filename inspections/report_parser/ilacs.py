@@ -19,6 +19,7 @@ from .text import (
     DIGITS,
     NUMBER_ALONE,
     PARAGRAPH,
+    PARAGRAPH_NO_STOP,
     RECOMMENDATIONS_HEADING,
     SECTION_HEADING,
     SECTION_START,
@@ -148,7 +149,12 @@ def _section_heading(lines: list[str], i: int) -> tuple[str, str, int] | None:
     for used in range(1, 4):
         m = SECTION_HEADING.match(text)
         if m:
-            return squash(m.group(1)), canonical_grade(m.group(2)) or "", used
+            title, grade = squash(m.group(1)), m.group(2)
+            # "… protection require improvement to be" / "good": the grade is RI.
+            split = re.search(r"\s+requires? improvement(?: to(?: be)?)?$", title, re.I)
+            if split:
+                title, grade = title[: split.start()], REQUIRES_IMPROVEMENT
+            return title, canonical_grade(grade) or "", used
         if i + used >= len(lines):
             break
         following = lines[i + used]
@@ -158,58 +164,69 @@ def _section_heading(lines: list[str], i: int) -> tuple[str, str, int] | None:
     return None
 
 
-def _paragraphs(lines: list[str], begin: int, skip: range):
-    """Numbered paragraphs (running 1..N) and the graded sections they fall under."""
+def _paragraphs(
+    lines: list[str], begin: int, skip: range
+) -> tuple[list[ParsedParagraph], list[ParsedSection]]:
+    """Numbered paragraphs (running 1..N) and the graded sections they fall under.
+
+    One pass, each line looked at once. A number is taken only where it is the
+    next one expected; right after a section heading, the one after that too
+    (Ofsted's own slip: Windsor and Maidenhead 2020 goes from 14 to 16), so
+    that the checks can say which number is missing.
+    """
     paragraphs: list[ParsedParagraph] = []
     sections: list[ParsedSection] = []
-    section = ""
     current: ParsedParagraph | None = None
+    after_heading = False
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            paragraphs.append(current)
+            if sections:
+                section = sections[-1]
+                section.first_paragraph = section.first_paragraph or current.number
+                section.last_paragraph = current.number
+        current = None
+
     i = begin
     while i < len(lines):
         if i in skip:
             i += 1
             continue
         line = lines[i]
-        expected = len(paragraphs) + (current is not None) + 1
+        last = current.number if current else (paragraphs[-1].number if paragraphs else 0)
+        wanted = (last + 1, last + 2) if after_heading and last else (last + 1,)
         heading = _section_heading(lines, i)
         if heading:
             title, grade, used = heading
-            if current:
-                paragraphs.append(current)
-                current = None
+            close()
             sections.append(ParsedSection(title, grade))
-            section = title
+            after_heading = True
             i += used
             continue
-        m = PARAGRAPH.match(line)
+        m = PARAGRAPH.match(line) or PARAGRAPH_NO_STOP.match(line)
         alone = NUMBER_ALONE.match(line)
-        if m and int(m.group(1)) == expected:
-            if current:
-                paragraphs.append(current)
-            current = ParsedParagraph(expected, section, m.group(2))
+        section = sections[-1].title if sections else ""
+        if m and int(m.group(1)) in wanted:
+            close()
+            current = ParsedParagraph(int(m.group(1)), section, m.group(2))
         elif (
             alone
-            and int(alone.group(1)) == expected
+            and int(alone.group(1)) in wanted
             and i + 1 < len(lines)
             # "12." is a number; a bare "12" could be a stray marker, unless a sentence follows.
             and (line.endswith(".") or not starts_lower(lines[i + 1]))
         ):
-            if current:
-                paragraphs.append(current)
-            current = ParsedParagraph(expected, section, "")
+            close()
+            current = ParsedParagraph(int(alone.group(1)), section, "")
         elif RECOMMENDATIONS_HEADING.match(line):
-            if current:
-                paragraphs.append(current)
-            current = None
+            close()
         elif current is not None and not DIGITS.match(line):
             current.text = join(current.text, line)
+        after_heading = False
         i += 1
-    if current:
-        paragraphs.append(current)
-    for s in sections:
-        numbers = [p.number for p in paragraphs if p.section == s.title]
-        if numbers:
-            s.first_paragraph, s.last_paragraph = min(numbers), max(numbers)
+    close()
     return paragraphs, sections
 
 

@@ -76,6 +76,9 @@ BULLET = re.compile(rf"^(?:[{GLYPHS}]\s*|[-–*]\s+)(?=\S)")
 BULLET_ALONE = re.compile(rf"^[{GLYPHS}]$")  # some PDFs put the glyph on a line of its own
 # "12. Text", and "12.Text" where the PDF has no space: not "1.5 million".
 PARAGRAPH = re.compile(r"^(\d{1,3})\.(?:\s+|(?=[^\d\s]))(\S.*)$")
+# A paragraph number whose full stop the PDF lost: "34 Most children…" (taken only
+# where that number is the one expected next).
+PARAGRAPH_NO_STOP = re.compile(r"^(\d{1,3})\s+([A-Z]\S*\s.*)$")
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\.?$")
 DIGITS = re.compile(r"^\d{1,3}$")
 PAGE_LABEL = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
@@ -84,7 +87,8 @@ RECOMMENDATIONS_HEADING = re.compile(r"^(?-i:W)hat needs to improve\b", re.I)
 # "The experiences and progress of care leavers: good"; in 2018-19 reports "… is good"
 # or "… protection requires improvement to be good".
 SECTION_HEADING = re.compile(
-    rf"^([A-Z‘'][^:]{{8,200}}?)(?:\s*:|\s+(?:is|are)|(?=\s))\s*({GRADE_PATTERN}|requires improvement)\.?$",
+    rf"^([A-Z‘'][^:]{{8,200}}?)(?:\s*:|\s+(?:is|are)|(?=\s))\s*"
+    rf"({GRADE_PATTERN}|requires improvement)\.?$",
     re.I,
 )
 SECTION_START = re.compile(r"^(The experiences and progress of|The impact of leaders)\b", re.I)

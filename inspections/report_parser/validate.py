@@ -142,9 +142,11 @@ def _areas_of_a_framework(report: ParsedReport) -> str | None:
 
 @register("ilacs")
 def _paragraphs_numbered(report: ParsedReport) -> str | None:
-    numbers = [p.number for p in report.paragraphs]
-    if numbers != list(range(1, len(numbers) + 1)):
-        return "the numbered paragraphs do not run 1..N without a gap"
+    expected = 1
+    for paragraph in report.paragraphs:
+        if paragraph.number != expected:
+            return f"the numbered paragraphs do not run 1..N: {expected} is missing"
+        expected += 1
     return None
 
 
