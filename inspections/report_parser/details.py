@@ -137,13 +137,14 @@ def visit_dates(lines: list[str], sent: date | None = None) -> tuple[date | None
         m = re.match(r"^Inspection dates?:\s*(.*)$", line, re.I)
         if m:
             span = m.group(1)
-            if not re.search(r"\d{4}$", span) and i + 1 < len(lines):
+            if not span[-4:].isdigit() and i + 1 < len(lines):
                 span += " " + lines[i + 1]
             dates = dates_in(span)
             if dates:
                 return min(dates), max(dates)
     joined = " ".join(lines[:120])
-    pattern = rf"(?:visit|inspection)\b[^.]*?\b(?:on|between|from)\s+({DATE_SPAN})"
+    # Bounded gaps: on a hostile line without full stops an unbounded [^.]*? is quadratic.
+    pattern = rf"(?:visit|inspection)\b[^.]{{0,300}}?\b(?:on|between|from)\s+({DATE_SPAN})"
     for m in re.finditer(pattern, joined, re.I):
         dates = dates_in(m.group(1), sent)
         if dates:
@@ -232,7 +233,7 @@ def recommendations(
                 break
             continue  # the sentence that introduces the bullets
         deeper = len(raw_lines[i]) - len(raw_lines[i].lstrip()) > indent
-        unfinished = not re.search(r"[.?!)]$", current)
+        unfinished = not current.endswith((".", "?", "!", ")"))
         if _ends_list(line):
             end = i
             break

@@ -134,7 +134,9 @@ def join(text: str, more: str) -> str:
     """Join a wrapped line: one space, or none after a line-end hyphen."""
     if not text:
         return more
-    if re.search(r"[A-Za-z]-$", text):
+    # Look at the last two characters only: a search anchored at $ scans the whole
+    # (growing) paragraph, which made joining a paragraph's lines quadratic.
+    if text.endswith("-") and text[-2:-1].isalpha():
         return text + more
     return f"{text} {more}"
 
@@ -186,14 +188,19 @@ def clean_lines(text: str) -> list[str]:
     lines: list[str] = []
     footnote = 1
     for number, page in enumerate(pages):
-        while page and furniture(page[0], number):
-            page = page[1:]
-        while page and furniture(page[-1], number):
-            page = page[:-1]
-        page, footnote = _drop_footnotes(page, footnote)
+        # Indices, not page = page[1:]: a page of page numbers would cost its square.
+        first, last = 0, len(page)
+        while first < last and furniture(page[first], number):
+            first += 1
+        while last > first and furniture(page[last - 1], number):
+            last -= 1
+        page, footnote = _drop_footnotes(page[first:last], footnote)
         # Mid-page, a number on its own line may be a paragraph's number: the parsers decide.
         lines += [line for line in page if not (_is_address(line) or header(line, number))]
     return lines
+
+
+FOOTNOTE_LINES = 15
 
 
 def _drop_footnotes(page: list[str], expected: int) -> tuple[list[str], int]:
@@ -204,14 +211,16 @@ def _drop_footnotes(page: list[str], expected: int) -> tuple[list[str], int]:
     paragraph or heading (which tells it from a marker such as the "1" after
     "What needs to improve?" that some PDFs put on a line of its own).
     """
-    for i in range(1, len(page)):
+    # A footnote has at most 15 lines after its first: look no higher up the page,
+    # so that a page of any length costs the same (no line is looked at twice over).
+    for i in range(max(1, len(page) - FOOTNOTE_LINES - 1), len(page)):
         m = re.match(r"^\s*(\d{1,2})(?:\s+([A-Z‘“'\"(].*))?$", page[i])
         if not m or not expected <= int(m.group(1)) <= expected + 2:
             continue
         rest = [squash(line) for line in page[i + 1 :]]
         if m.group(2) is None and not rest:
             continue
-        if len(rest) > 15 or any(
+        if len(rest) > FOOTNOTE_LINES or any(
             BULLET.match(r) or PARAGRAPH.match(r) or SECTION_START.match(r) for r in rest
         ):
             continue
