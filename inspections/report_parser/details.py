@@ -83,9 +83,11 @@ def authority_name(lines: list[str]) -> str:
         rf"(?i:Inspection of) {name}{services}",
         rf"(?i:(?:Focused|Monitoring) visit (?:to|of)) {name}{services}",
     ]
-    for pattern in patterns:
-        m = re.search(pattern, joined)
-        if m:
+    # The title comes first: "Inspection of Local Authority Children's Services
+    # framework" later in a letter is no title.
+    found = [m for m in (re.search(pattern, joined) for pattern in patterns) if m]
+    for m in sorted(found, key=lambda m: m.start()):
+        if not re.match(r"(?i:the )?local authority\b", m.group(1), re.I):
             return canonical_name(m.group(1))
     for i, line in enumerate(head):
         # A letter's title that names a trust or ends early: "Focused visit to Sandwell
@@ -179,7 +181,7 @@ def lead_inspector(lines: list[str]) -> str | None:
                 names = _names(lines[i + 1])
             return names[0] if names else None
     for i, line in enumerate(lines):
-        if re.match(r"^Yours (sincerely|faithfully)", line, re.I):
+        if re.match(r"^Yours? (sincerely|faithfully)", line, re.I):  # "Your sincerely" (sic)
             for after in lines[i + 1 : i + 3]:
                 name = _name(after)
                 if name and not re.search(r"inspector|ofsted", name, re.I):

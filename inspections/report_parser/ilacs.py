@@ -149,7 +149,8 @@ def _section_heading(lines: list[str], i: int) -> tuple[str, str, int] | None:
     for used in range(1, 4):
         m = SECTION_HEADING.match(text)
         if m:
-            title, grade = squash(m.group(1)), m.group(2)
+            # "… care leavers are: good": the verb is not part of the title.
+            title, grade = re.sub(r"\s+(?:is|are)$", "", squash(m.group(1))), m.group(2)
             # "… protection require improvement to be" / "good": the grade is RI.
             split = re.search(r"\s+requires? improvement(?: to(?: be)?)?$", title, re.I)
             if split:

@@ -130,7 +130,7 @@ AREA_START = re.compile(
 # Headings that end a bulleted list in letters and reports.
 LIST_END = re.compile(
     r"^(?=(?-i:[A-Z]))(Findings|Main findings|Headline findings|Summary|Context|Next steps|"
-    r"Areas for priority action|Areas of strength|Yours sincerely|What is working well|"
+    r"Areas for priority action|Areas of strength|Yours? sincerely|What is working well|"
     r"Ofsted will take the findings)\b",
     re.I,
 )
