@@ -43,7 +43,8 @@ def pdftotext_texts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for stem in SAMPLES:
         for mode, flags in PDFTOTEXT_MODES.items():
             out = folder / f"{stem}.{mode}.txt"
-            subprocess.run(["pdftotext", *flags, str(REPORTS / f"{stem}.pdf"), str(out)], check=True)
+            pdf = str(REPORTS / f"{stem}.pdf")
+            subprocess.run(["pdftotext", *flags, pdf, str(out)], check=True)
     return folder
 
 
