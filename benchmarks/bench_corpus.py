@@ -75,9 +75,9 @@ def pdfs_in(source: Path) -> Iterator[tuple[str, bytes]]:
     ).stdout.split(b"\0")
     blobs = []
     for entry in listing:
-        meta, _, name = entry.partition(b"\t")
-        if name.lower().endswith(b".pdf") and meta.split()[1:2] == [b"blob"]:
-            blobs.append((name.decode(), meta.split()[2].decode()))
+        meta, _, path = entry.partition(b"\t")
+        if path.lower().endswith(b".pdf") and meta.split()[1:2] == [b"blob"]:
+            blobs.append((path.decode(), meta.split()[2].decode()))
     # One git process for all the blobs: "git cat-file --batch" answers in order.
     batch = subprocess.Popen(
         ["git", "-C", str(source), "cat-file", "--batch"],
@@ -257,8 +257,7 @@ def report(results: list[dict[str, Any]], peer: dict[tuple[str, str], dict[str, 
         print("    " + ", ".join(cells))
 
     refusals = Counter(reason(r["error"]) for r in results if r["error"])
-    lacks = Counter(model_lacks(r["error"]) for r in results if r["error"])
-    lacks.pop(None, None)
+    lacks = Counter(x for r in results if r["error"] and (x := model_lacks(r["error"])))
     print("\nRefusals by reason")
     for text, n in refusals.most_common():
         print(f"  {n:4}  {text}")

@@ -92,9 +92,9 @@ def authority_name(lines: list[str]) -> str:
     for i, line in enumerate(head):
         # A letter's title that names a trust or ends early: "Focused visit to Sandwell
         # Children's Trust", "Focused visit to Durham's children's services".
-        m = re.match(r"^(?:Focused|Monitoring) visit (?:to|of) (.+)$", line, re.I)
-        if m:
-            printed = re.sub(r"['’]s$", "", m.group(1).strip())
+        letter = re.match(r"^(?:Focused|Monitoring) visit (?:to|of) (.+)$", line, re.I)
+        if letter:
+            printed = re.sub(r"['’]s$", "", letter.group(1).strip())
             if is_known(canonical_name(printed)):
                 return canonical_name(printed)
         # JTAI: "Joint targeted area inspection of the multi-agency response to … in X".
@@ -104,11 +104,11 @@ def authority_name(lines: list[str]) -> str:
                 if not starts_lower(following):
                     break
                 title = join(title, following)
-            m = re.search(rf" in {name}$", title) or re.search(
+            jtai = re.search(rf" in {name}$", title) or re.search(
                 rf"^Joint targeted area inspection of {name}$", title, re.I
             )
-            if m:
-                return canonical_name(m.group(1))
+            if jtai:
+                return canonical_name(jtai.group(1))
         # Older titles: the council's name, then "Inspection of [local authority]
         # children's [social care] services".
         if i and re.match(
