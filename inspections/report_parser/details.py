@@ -28,9 +28,22 @@ from .text import (
 # --- The parts of a report ---------------------------------------------------
 
 
+OLDER_TITLE = re.compile(
+    r"^(?:Re-inspection|Inspection) of services for children in need of help\b|"
+    r"^Inspection of (?:safeguarding and )?looked after children(?:['’]s)? services\b",
+    re.I,
+)
+
+
 def report_kind(lines: list[str]) -> str:
     """standard, short, focused_visit, monitoring_visit or jtai, from the title."""
     for line in lines[:80]:
+        if OLDER_TITLE.match(line):
+            # Read by sif.py once it can (sif.is_sif comes first); until then, say so.
+            raise ReportError(
+                "This is a report of the single inspection framework (2013-2018) or an "
+                f"earlier framework (“{line}”): this version cannot read those yet."
+            )
         if re.match(r"^Joint targeted area inspection\b", line, re.I):
             return "jtai"
         if re.match(r"^Focused visit\b", line, re.I):
