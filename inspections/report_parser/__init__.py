@@ -13,7 +13,9 @@ The package knows the formats, not any one file:
   graded sections;
 - ``letters``: focused visits, monitoring visits and JTAI letters;
 - ``sif``: single inspection framework (2013-2018) and older reports;
-- ``validate``: checks on the parser's own output before it is returned.
+- ``validate``: checks on the parser's own output before it is returned;
+- ``authorities``: the register's short names ("Kent County Council" -> "Kent");
+- ``pdf_worker``: PDFium in a child process, under page, memory and time limits.
 
 It does not touch the database: ``inspections.importer`` writes what this
 package returns. Errors are ``ReportError`` with a message for the person who
@@ -46,6 +48,7 @@ __all__ = [
     "grade_code",
     "match_judgement_area",
     "parse_report",
+    "report_lines",
 ]
 
 

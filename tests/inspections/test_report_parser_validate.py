@@ -416,3 +416,19 @@ is good.
 BODY_2018_RI = BODY_2018.replace(
     "leavers is\ngood.", "leavers requires\nimprovement to be good"
 ).replace("families\nis good.", "families requires improvement to be good")
+
+
+def test_monitoring_and_jtai_letters_name_their_inspectors():
+    assert parse_report(LETTER).inspectors == ["Kim Able", "Lee Baker"]
+    jtai = LETTER.replace(
+        "Monitoring visit to Exampleshire children’s services",
+        "Joint targeted area inspection of the multi-agency response to children\n"
+        "and families who need help in Exampleshire",
+    ).replace(
+        "Areas covered by the visit\n◼ the response to children at the front door.\n",
+        "Areas for improvement\n◼ Information-sharing between agencies.\n",
+    )
+    report = parse_report(jtai)
+    assert report.type == "jtai"
+    assert report.inspectors == ["Kim Able", "Lee Baker"]
+    assert report.recommendations == ["Information-sharing between agencies."]
