@@ -5,6 +5,7 @@ reports in the sample are the sif parser's (tests/inspections/test_sif*.py).
 """
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ LEAVERS = "The experiences and progress of care leavers"
 OVERALL = "Overall effectiveness"
 
 
+@cache  # each PDF read once a session (in a child process); the tests only read the result
 def parse(name: str) -> ParsedReport:
     return parse_report(extract_text((SAMPLE / f"{name}.pdf").read_bytes()))
 
