@@ -1,15 +1,446 @@
-"""Single inspection framework (2013-2018) and older reports: a placeholder.
+"""Single inspection framework reports (2013-2018) and older ones.
 
-The engineer on the ``sif`` branch replaces this file; keep these two names.
+SIF reports: "Inspection of services for children in need of help and
+protection, children looked after and care leavers", often "and Review of the
+effectiveness of the Local Safeguarding Children Board", and re-inspections
+("Re-inspection of services …"). What they print, and how it is read:
+
+- the council's name above the title ("Metropolitan Borough of Barnsley
+  Council"), mapped to the short name through the register in ``older``;
+- "Inspection date(s): 4 November 2014 – 26 November 2014" (en dash, "to",
+  "9–24 November 2017", "18 Feb 2014");
+- the overall line ("Children's services in X require improvement to be good";
+  older: "The overall judgement is that children's services are good"), then a
+  numbered table (1., 2., 2.1, 2.2, 3.) whose rows wrap and whose grades split
+  ("Requires" / "Improvement") or carry a footnote or page number
+  ("Requires improvement2"); "Require improvement" is a misprint of the grade;
+- the LSCB's grade ("The Local Safeguarding Children Board is good") when the
+  report includes its review;
+- numbered paragraphs 1..N for the local authority (the LSCB's, when its review
+  continues the numbering, are not the authority's), the recommendations among
+  them under "Recommendations" or "What does the local authority need to
+  improve?" ("Priority and immediate action", "Areas for improvement", topic
+  sub-headings between items; sub-bullets joined to their item);
+- "Lead inspector: John Mitchell, Senior HMI" in the team list.
+
+Pre-2013 reports are read by ``older.parse_old``. A web page saved in place of
+a report ("Report not found") and a Local Safeguarding Children Board review on
+its own are refused with a message saying so. What is read is checked
+(``check``) before it is returned: better no import than a wrong grade.
 """
 
+import re
+from datetime import date
+
 from .model import ParsedReport, ReportError
+from .older import (
+    first_match,
+    inspection_dates,
+    inspector_name,
+    is_old,
+    numbered_paragraphs,
+    parse_old,
+    published,
+    register_name,
+)
+from .text import BULLET, BULLET_ALONE, DIGITS, NUMBER_ALONE, PARAGRAPH, join, squash, starts_lower
+
+SIF_TITLE = re.compile(
+    r"^(?P<re>Re-? ?inspection|Inspection) of services for children in need of help", re.I
+)
+LSCB_TITLE = re.compile(r"^Review of the effectiveness of the Local Safeguarding Children", re.I)
+HTML = re.compile(r"^\s*<(?:!DOCTYPE\s+html|html)\b", re.I)
+
+GRADE = r"(?:requires?|required) improvement(?: to be good)?|good|outstanding|inadequate"
+GRADE_IN_TEXT = re.compile(rf"(?<![A-Za-z])({GRADE})(?![a-z])", re.I)
+
+# The judgement table: its rows' numbers and the areas in the order they are printed.
+ROW_NUMBERS = ("1", "2", "2.1", "2.2", "3")
+SIF_AREAS = (
+    "Children who need help and protection",
+    "Children looked after and achieving permanence",
+    "Adoption performance",
+    "Experiences and progress of care leavers",
+    "Leadership, management and governance",
+)
+OVERALL = "Overall effectiveness"
+LSCB = "Local Safeguarding Children Board"
+OVERALL_LINE = re.compile(
+    r"(?:The overall judgement is(?: that)?(?: children['’]s services(?: in [^.]{1,60}?)?)?"
+    r"|Children['’]s services in [^.]{1,60}?)"
+    rf"\s+(?:are\s+|is\s+|were\s+)?(?P<grade>{GRADE})(?![a-z])",
+    re.I,
+)
+LSCB_LINE = re.compile(
+    r"^The (?:effectiveness of the )?(?:Local Safeguarding Children Board|LSCB)"
+    rf"(?: \(LSCB\))?(?: in [A-Z][^.]{{0,40}}?)? (?:is |are )?(?P<grade>{GRADE})(?![a-z])",
+    re.I,
+)
+# Where the LSCB's part of the report starts: none of it is the authority's.
+LSCB_SECTION = re.compile(
+    r"^(?:Section 2\b.*|The (?:effectiveness of the )?Local Safeguarding Children Board"
+    r"(?: \(LSCB\))?|The LSCB|"
+    rf"The (?:Local Safeguarding Children Board|LSCB)(?: \(LSCB\))? (?:is |are )?(?:{GRADE})\b.*)$",
+    re.I,
+)
+
+REC_HEADING = re.compile(
+    r"^(?:Recommendations|What does the local authority need to improve\??)\s*\d{0,2}$", re.I
+)
+REC_GROUP = re.compile(
+    r"^(?:Priority and immediate actions?|Priority actions?|Immediate actions?|"
+    r"Areas for (?:development|improvement))\s*:?\s*\d{0,2}$",
+    re.I,
+)
+# Headings that follow the recommendations.
+REC_END = re.compile(
+    r"^(?:The local authority['’]s strengths|Summary for children and young people|"
+    r"Information about this (?:inspection|local authority area)|Summary of findings|"
+    r"Progress since the last inspection|Inspection judgements about the local authority|"
+    r"Executive summary|Summary|Inspection findings|The experiences and progress of|"
+    r"What the inspection judgements mean|The local authority$)",
+    re.I,
+)
+SENTENCE_END = re.compile(r"[.:;?!’”)]$")
+
+# The authority's judgement sections, for each paragraph's section.
+SECTION_TITLES = re.compile(
+    r"^(The experiences and progress of children who need help and protection|"
+    r"The experiences and progress of children looked after and achieving permanence|"
+    r"Adoption performance|The graded judgement for adoption performance|"
+    r"Experiences and progress of care leavers|"
+    r"The graded judgement about the experience and progress of care leavers|"
+    r"Leadership, management and governance|Summary of findings|"
+    r"What does the local authority need to improve\??|Recommendations|"
+    r"The local authority['’]s strengths)",
+    re.I,
+)
 
 
 def is_sif(lines: list[str]) -> bool:
-    """Whether the cleaned lines are a SIF or pre-2013 report."""
-    return False
+    """Whether the cleaned lines are a SIF or pre-2013 report (or a web page
+    saved in place of one, which ``parse`` refuses)."""
+    head = lines[:12]
+    if head and HTML.match(head[0]):
+        return True
+    return any(SIF_TITLE.match(line) or LSCB_TITLE.match(line) for line in head) or is_old(lines)
 
 
 def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
-    raise ReportError("Reports of the single inspection framework (2013-2018) cannot be read yet.")
+    """A SIF report (type "sif") or a pre-2013 one (type "other")."""
+    if lines and HTML.match(lines[0]):
+        title = re.search(r"<title>\s*(.*?)\s*</title>", " ".join(lines[:200]), re.I | re.S)
+        named = f" (“{squash(title.group(1))}”)" if title else ""
+        raise ReportError(
+            f"The file is a web page{named}, not an Ofsted report: download the report’s PDF "
+            "from the Ofsted reports site and upload that."
+        )
+    if is_old(lines):
+        report = parse_old(lines)
+        check_old(report)
+        return report
+    title = first_match(lines, SIF_TITLE, 0, 12)
+    if title < 0:
+        raise ReportError(
+            "This is a review of a Local Safeguarding Children Board on its own, not an "
+            "inspection of the local authority’s children’s services: it has no judgements "
+            "on the authority to import."
+        )
+    report = ParsedReport(
+        authority=_authority(lines, title),
+        inspection_kind="sif",
+        start_date=None,
+        end_date=None,
+    )
+    dates = inspection_dates(lines)
+    if dates is None:
+        raise ReportError("Could not find the inspection dates (“Inspection date: …”).")
+    report.start_date, report.end_date = dates
+    report.published_date = published(lines)
+    report.lead_inspector = _lead_inspector(lines)
+    with_lscb = any(LSCB_TITLE.match(line) for line in lines[title : title + 8])
+
+    overall, rows, table_end = _judgements(lines, title)
+    report.judgements = [(OVERALL, overall), *rows]
+    if with_lscb:
+        report.judgements.append((LSCB, _lscb_grade(lines, table_end)))
+
+    # Past the table of contents, which also names the LSCB's section.
+    first = first_match(lines, re.compile(r"^1\.?\s+[A-Z]"), table_end)
+    if first < 0:
+        raise ReportError("Could not find the numbered paragraphs.")
+    end = len(lines)
+    if with_lscb:
+        lscb = first_match(lines, LSCB_SECTION, first)
+        end = lscb if lscb >= 0 else end
+    sections = _section_starts(lines, table_end, end)
+
+    def section_of(i: int) -> str:
+        return next((t for start, t in reversed(sections) if start <= i), "")
+
+    report.paragraphs = numbered_paragraphs(lines, table_end, end, section_of)
+    report.recommendations = _recommendations(lines, table_end, first, end)
+    check(report)
+    return report
+
+
+def _authority(lines: list[str], title: int) -> str:
+    name = " ".join(line for line in lines[:title] if not DIGITS.match(line))
+    found = register_name(name)
+    if found is None:
+        raise ReportError(
+            f"The local authority “{name}” is not one the register knows; give it with "
+            "--authority."
+            if name
+            else "The local authority’s name could not be found; give it with --authority."
+        )
+    return found
+
+
+def _lead_inspector(lines: list[str]) -> str | None:
+    for line in reversed(lines):  # the team list is near the end
+        m = re.match(r"^Lead inspector(?: on site)?\s*:\s*(.+)$", line, re.I)
+        if m:
+            return inspector_name(m.group(1))
+    return None
+
+
+def grade_label(text: str) -> str:
+    """A grade as printed, in canonical form ("Require improvement" is a misprint)."""
+    t = squash(text).lower()
+    if "improvement" in t:
+        return "Requires improvement to be good"
+    return t.capitalize()
+
+
+def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]], int]:
+    """The overall grade, the table's rows and the line after the table."""
+    head_end = min(len(lines), title + 60)
+    for i in range(title, head_end):
+        if re.match(r"^(Contents|Executive summary|Summary of findings)\b", lines[i], re.I):
+            head_end = i
+            break
+    head = " ".join(lines[title:head_end])
+    m = OVERALL_LINE.search(head)
+    if not m:
+        raise ReportError(
+            "Could not find the overall judgement (“Children’s services in … are …” or “The "
+            "overall judgement is …”)."
+        )
+    overall = grade_label(m.group("grade"))
+    table = head[m.end() :]
+    starts = []
+    position = 0
+    for number in ROW_NUMBERS:
+        row = re.compile(rf"(?<!\S){re.escape(number)}\.?\s+(?=[A-Z])").search(table, position)
+        if not row:
+            raise ReportError(
+                f"The judgement table has no row {number} (“{number}. …”) after the overall "
+                "judgement."
+            )
+        starts.append((row.start(), row.end()))
+        position = row.end()
+    rows = []
+    for n, (_, text_start) in enumerate(starts):
+        text_end = starts[n + 1][0] if n + 1 < len(starts) else len(table)
+        segment = table[text_start:text_end]
+        g = GRADE_IN_TEXT.search(segment)
+        if not g:
+            raise ReportError(f"The judgement table gives no grade for row {ROW_NUMBERS[n]}.")
+        area = segment[: g.start()].strip()
+        after = segment[g.end() :].strip()
+        after = re.sub(r"^\d{1,2}\b\s*", "", after)  # a footnote or page number
+        if after and starts_lower(after):
+            # Layout text may put the grade before the area's wrapped line.
+            area = join(area, re.split(r"\s{2,}|(?<=[a-z])\s(?=[A-Z])", after)[0])
+        rows.append((squash(area), grade_label(g.group(1))))
+    table_line = title
+    for i in range(title, head_end):
+        if re.match(r"^3\.?\s+\S", lines[i]):
+            table_line = i + 1
+    return overall, rows, table_line
+
+
+def _lscb_grade(lines: list[str], start: int) -> str:
+    for i in range(len(lines)):
+        text = lines[i] if i + 1 >= len(lines) else join(lines[i], lines[i + 1])
+        m = LSCB_LINE.match(text)
+        if m:
+            return grade_label(m.group("grade"))
+    raise ReportError(
+        "The report includes the review of the Local Safeguarding Children Board, but its "
+        "grade (“The Local Safeguarding Children Board is …”) could not be found."
+    )
+
+
+def _section_starts(lines: list[str], begin: int, end: int) -> list[tuple[int, str]]:
+    starts = []
+    for i in range(begin, end):
+        m = SECTION_TITLES.match(lines[i])
+        if m and not PARAGRAPH.match(lines[i]) and not re.search(r"\s\d{1,3}$", lines[i]):
+            starts.append((i, squash(lines[i]).rstrip(" ?")))
+    return starts
+
+
+def _next_item(lines: list[str], i: int, expected: int, limit: int = 3) -> bool:
+    """Whether item number `expected` starts within `limit` lines from line i."""
+    for line in lines[i : i + limit]:
+        m = PARAGRAPH.match(line) or NUMBER_ALONE.match(line)
+        if m:
+            return int(m.group(1)) == expected
+    return False
+
+
+def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list[str]:
+    """The authority's numbered recommendations, verbatim, without their numbers.
+
+    When the heading is missing (taken off as a running header when it tops
+    several pages), a report whose numbering starts with them (2015 on: no
+    numbered summary of findings) has them from paragraph 1.
+    """
+    heading = -1
+    for i in range(begin, end):
+        if REC_HEADING.match(lines[i]):
+            j = i + 1
+            while j < end and (REC_GROUP.match(lines[j]) or not PARAGRAPH.match(lines[j])):
+                if j - i > 4:
+                    break
+                j += 1
+            if j < end and PARAGRAPH.match(lines[j]):
+                heading = i
+                break
+    if heading < 0:
+        if first_match(lines, re.compile(r"^Summary of findings$", re.I), begin, first) >= 0:
+            return []
+        heading = first - 1
+    items: list[str] = []
+    current: str | None = None
+    number = 0
+    i = heading + 1
+    while i < end:
+        line = lines[i]
+        m = PARAGRAPH.match(line)
+        if m and (number == 0 or int(m.group(1)) == number + 1):
+            if current is not None:
+                items.append(current)
+            number, current = int(m.group(1)), m.group(2)
+        elif REC_GROUP.match(line) or DIGITS.match(line):
+            pass  # "Priority and immediate action", "Areas for improvement", a footnote mark
+        elif current is None:
+            pass  # a topic sub-heading before the first item
+        elif REC_END.match(line) or LSCB_SECTION.match(line):
+            break
+        elif bullet := BULLET.match(line) or BULLET_ALONE.match(line):
+            current = join(current, line[bullet.end() :])  # a sub-bullet belongs to its item
+        elif not SENTENCE_END.search(line) and not starts_lower(line) and _topic(lines, i, number):
+            i = _topic(lines, i, number)
+            continue
+        elif SENTENCE_END.search(current) and not starts_lower(line) and not _wraps(lines, i):
+            break  # a heading or text that is not part of the list
+        else:
+            current = join(current, line)
+        i += 1
+    if current is not None:
+        items.append(current)
+    return items
+
+
+def _topic(lines: list[str], i: int, number: int) -> int:
+    """If a topic sub-heading (one or two lines, no full stop) starts at line i and
+    the next item follows it, the index of that item's line; else 0."""
+    for size in (1, 2):
+        block = lines[i : i + size]
+        if any(SENTENCE_END.search(x) or PARAGRAPH.match(x) for x in block):
+            return 0
+        if len(" ".join(block)) > 120:
+            return 0
+        if _next_item(lines, i + size, number + 1, 1):
+            return i + size
+    return 0
+
+
+def _wraps(lines: list[str], i: int) -> bool:
+    """Whether line i goes on a sentence: it does not look like a heading."""
+    line = lines[i]
+    return bool(SENTENCE_END.search(line)) or len(line) > 70
+
+
+# --- Self-checks -----------------------------------------------------------------
+
+SIF_GRADES = {"Outstanding", "Good", "Requires improvement to be good", "Inadequate"}
+OLD_GRADES = {"Outstanding", "Good", "Adequate", "Inadequate"}
+FURNITURE = re.compile(
+    r"(Inspection of services for children in need|Report published|www\.ofsted|©|"
+    r"Review of the effectiveness of)",
+    re.I,
+)
+
+
+def _check_common(report: ParsedReport) -> None:
+    numbers = [p.number for p in report.paragraphs]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise ReportError("The numbered paragraphs do not run 1, 2, 3 … without gaps.")
+    if not report.recommendations:
+        raise ReportError("Could not find the recommendations.")
+    for item in report.recommendations:
+        if not item.strip() or FURNITURE.search(item):
+            raise ReportError(f"A recommendation was not read cleanly: “{item[:80]}”.")
+    if report.start_date and report.end_date:
+        if report.start_date > report.end_date:
+            raise ReportError("The inspection ends before it starts.")
+        if report.published_date and report.end_date > report.published_date:
+            raise ReportError("The inspection ends after the report was published.")
+        if report.end_date > date.today():
+            raise ReportError("The inspection dates are in the future.")
+
+
+def check(report: ParsedReport) -> None:
+    """A SIF report's rules: the judgement keys are the SIF set in page order
+    (overall first, LSCB last when present), grades from the set, paragraphs
+    1..N, recommendations present and clean, start <= end <= published."""
+    keys = [area for area, _ in report.judgements]
+    core = [OVERALL, *SIF_AREAS]
+    if keys not in (core, [*core, LSCB]):
+        # Rows are kept as printed; only their order and meaning are checked.
+        known = [_sif_area(k) for k in keys]
+        wanted = [OVERALL, *SIF_AREAS] + ([LSCB] if keys and keys[-1] == LSCB else [])
+        if known != wanted:
+            raise ReportError(
+                "The judgement table does not have the single inspection framework's rows "
+                "in order: " + "; ".join(keys) + "."
+            )
+    for area, grade in report.judgements:
+        if grade not in SIF_GRADES:
+            raise ReportError(f"“{grade}” ({area}) is not a grade of this framework.")
+    if not report.paragraphs:
+        raise ReportError("Could not find the numbered paragraphs.")
+    _check_common(report)
+    if len(report.recommendations) > len(report.paragraphs):
+        raise ReportError("More recommendations were read than there are numbered paragraphs.")
+
+
+def _sif_area(printed: str) -> str:
+    """The canonical SIF row for a row as printed (slips and wording variants)."""
+    t = squash(printed).lower()
+    for area in (OVERALL, LSCB, *SIF_AREAS):
+        if t == area.lower():
+            return area
+    if "help and protection" in t:
+        return SIF_AREAS[0]
+    if "permanence" in t or "looked after" in t:
+        return SIF_AREAS[1]
+    if "adoption" in t:
+        return SIF_AREAS[2]
+    if "care leavers" in t:
+        return SIF_AREAS[3]
+    if "leadership" in t:
+        return SIF_AREAS[4]
+    return printed
+
+
+def check_old(report: ParsedReport) -> None:
+    """A pre-2013 report: grades from the old four-point scale, paragraphs 1..N."""
+    for area, grade in report.judgements:
+        if grade not in OLD_GRADES:
+            raise ReportError(f"“{grade}” ({area}) is not a grade of this framework.")
+    _check_common(report)
