@@ -15,9 +15,8 @@ from datetime import date
 
 from .model import ParsedParagraph, ParsedReport, ReportError
 from .text import (
-    BULLET,
-    BULLET_ALONE,
     DIGITS,
+    GLYPHS,
     MONTHS,
     NUMBER_ALONE,
     PARAGRAPH,
@@ -26,6 +25,10 @@ from .text import (
     squash,
     starts_lower,
 )
+
+# U+F06E: a private-use glyph some PDFs of this period print for their bullets.
+BULLET = re.compile(rf"^(?:[{GLYPHS}\uf06e]\s*|[-–*]\s+)(?=\S)")
+BULLET_ALONE = re.compile(rf"^[{GLYPHS}\uf06e]$")
 
 # --- Authority names -----------------------------------------------------------
 
@@ -128,6 +131,13 @@ def inspection_dates(lines: list[str], limit: int = 40) -> tuple[date, date] | N
         if not re.search(r"\d{4}\s*$", span) and i + 1 < len(lines):
             span += " " + lines[i + 1]
         span = _SHORT_MONTH.sub(_full_month, span)
+        span = re.sub(  # 12/09/2016
+            r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b",
+            lambda x: f"{int(x.group(1))} {_MONTH_NAMES[int(x.group(2)) - 1]} {x.group(3)}"
+            if 1 <= int(x.group(2)) <= 12
+            else x.group(0),
+            span,
+        )
         span = re.sub(r"(?i)\b(" + MONTHS + r")\b", lambda x: x.group(1).capitalize(), span)
         dates = dates_in(span)
         if dates:

@@ -34,6 +34,8 @@ from datetime import date
 
 from .model import ParsedReport, ReportError
 from .older import (
+    BULLET,
+    BULLET_ALONE,
     first_match,
     inspection_dates,
     inspector_name,
@@ -43,7 +45,7 @@ from .older import (
     published,
     register_name,
 )
-from .text import BULLET, BULLET_ALONE, DIGITS, NUMBER_ALONE, PARAGRAPH, join, squash, starts_lower
+from .text import DIGITS, NUMBER_ALONE, PARAGRAPH, join, squash, starts_lower
 
 SIF_TITLE = re.compile(
     r"^(?P<re>Re-? ?inspection|Inspection) of services for children in need of help", re.I
@@ -52,7 +54,8 @@ LSCB_TITLE = re.compile(r"^Review of the effectiveness of the Local Safeguarding
 HTML = re.compile(r"^\s*<(?:!DOCTYPE\s+html|html)\b", re.I)
 
 GRADE = r"(?:requires?|required) improvement(?: to be good)?|good|outstanding|inadequate"
-GRADE_IN_TEXT = re.compile(rf"(?<![A-Za-z])({GRADE})(?![a-z])", re.I)
+GRADE_IN_TEXT = re.compile(rf"(?<![A-Za-z])({GRADE}|not judged)(?![a-z])", re.I)
+ROW_START = re.compile(r"(?<!\S)(\d\.\d\.?|\d\.)\s+(?=[A-Z])")
 
 # The judgement table: its rows' numbers and the areas in the order they are printed.
 ROW_NUMBERS = ("1", "2", "2.1", "2.2", "3")
@@ -66,13 +69,13 @@ SIF_AREAS = (
 OVERALL = "Overall effectiveness"
 LSCB = "Local Safeguarding Children Board"
 OVERALL_LINE = re.compile(
-    r"(?:The overall judgement is(?: that)?(?: children['’]s services(?: in [^.]{1,60}?)?)?"
-    r"|Children['’]s services in [^.]{1,60}?)"
+    r"(?:The overall judgement is(?: that)?(?: children['’]s services?(?: in [^.]{1,60}?)?)?"
+    r"|Children['’]s services(?: in [^.]{1,60}?)?)"
     rf"\s+(?:are\s+|is\s+|were\s+)?(?P<grade>{GRADE})(?![a-z])",
     re.I,
 )
 LSCB_LINE = re.compile(
-    r"^The (?:effectiveness of the )?(?:Local Safeguarding Children Board|LSCB)"
+    r"^The (?:judgement for the )?(?:effectiveness of the )?(?:Local Safeguarding Children Board|LSCB)"
     rf"(?: \(LSCB\))?(?: in [A-Z][^.]{{0,40}}?)? (?:is |are )?(?P<grade>{GRADE})(?![a-z])",
     re.I,
 )
@@ -101,6 +104,7 @@ REC_END = re.compile(
     r"What the inspection judgements mean|The local authority$)",
     re.I,
 )
+NOTHING_TO_DO = re.compile(r"^There (?:are|were|is) no (?:areas|recommendations|priority)", re.I)
 SENTENCE_END = re.compile(r"[.:;?!’”)]$")
 
 # The authority's judgement sections, for each paragraph's section.
@@ -165,10 +169,13 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
     if with_lscb:
         report.judgements.append((LSCB, _lscb_grade(lines, table_end)))
 
-    # Past the table of contents, which also names the LSCB's section.
+    # Past the table of contents, which also names the LSCB's section. The first
+    # reports (early 2014) number no paragraph at all: everything is bulleted.
     first = first_match(lines, re.compile(r"^1\.?\s+[A-Z]"), table_end)
     if first < 0:
-        raise ReportError("Could not find the numbered paragraphs.")
+        first = _rec_heading(lines, table_end, len(lines))
+        if first < 0 or first_match(lines, PARAGRAPH, table_end) >= 0:
+            raise ReportError("Could not find the numbered paragraphs.")
     end = len(lines)
     if with_lscb:
         lscb = first_match(lines, LSCB_SECTION, first)
@@ -220,7 +227,7 @@ def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]
         if re.match(r"^(Contents|Executive summary|Summary of findings)\b", lines[i], re.I):
             head_end = i
             break
-    head = " ".join(lines[title:head_end])
+    head = " ".join(line for line in lines[title:head_end] if not DIGITS.match(line))
     m = OVERALL_LINE.search(head)
     if not m:
         raise ReportError(
@@ -229,17 +236,14 @@ def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]
         )
     overall = grade_label(m.group("grade"))
     table = head[m.end() :]
-    starts = []
-    position = 0
-    for number in ROW_NUMBERS:
-        row = re.compile(rf"(?<!\S){re.escape(number)}\.?\s+(?=[A-Z])").search(table, position)
-        if not row:
-            raise ReportError(
-                f"The judgement table has no row {number} (“{number}. …”) after the overall "
-                "judgement."
-            )
-        starts.append((row.start(), row.end()))
-        position = row.end()
+    # Rows by their numbers (1., 2., 2.1, 2.2, 3.; one report prints "1." for 3.):
+    # which row is which is checked on the areas' words by ``check``.
+    starts = [(row.start(), row.end()) for row in ROW_START.finditer(table)][: len(ROW_NUMBERS)]
+    if len(starts) < len(ROW_NUMBERS):
+        raise ReportError(
+            "The judgement table does not have its five numbered rows (1., 2., 2.1, 2.2, 3.) "
+            "after the overall judgement."
+        )
     rows = []
     for n, (_, text_start) in enumerate(starts):
         text_end = starts[n + 1][0] if n + 1 < len(starts) else len(table)
@@ -253,7 +257,8 @@ def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]
         if after and starts_lower(after):
             # Layout text may put the grade before the area's wrapped line.
             area = join(area, re.split(r"\s{2,}|(?<=[a-z])\s(?=[A-Z])", after)[0])
-        rows.append((squash(area), grade_label(g.group(1))))
+        if g.group(1).lower() != "not judged":  # e.g. no child was adopted: no grade to keep
+            rows.append((squash(area), grade_label(g.group(1))))
     table_line = title
     for i in range(title, head_end):
         if re.match(r"^3\.?\s+\S", lines[i]):
@@ -291,48 +296,59 @@ def _next_item(lines: list[str], i: int, expected: int, limit: int = 3) -> bool:
     return False
 
 
-def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list[str]:
-    """The authority's numbered recommendations, verbatim, without their numbers.
-
-    When the heading is missing (taken off as a running header when it tops
-    several pages), a report whose numbering starts with them (2015 on: no
-    numbered summary of findings) has them from paragraph 1.
-    """
-    heading = -1
+def _rec_heading(lines: list[str], begin: int, end: int) -> int:
+    """The line of the recommendations' heading (not its entry in the contents), or -1."""
     for i in range(begin, end):
-        if REC_HEADING.match(lines[i]):
-            j = i + 1
-            while j < end and (REC_GROUP.match(lines[j]) or not PARAGRAPH.match(lines[j])):
-                if j - i > 4:
-                    break
-                j += 1
-            if j < end and PARAGRAPH.match(lines[j]):
-                heading = i
-                break
+        # Some reports start the list with "Priority and immediate action".
+        if REC_HEADING.match(lines[i]) or REC_GROUP.match(lines[i]):
+            following = [x for x in lines[i + 1 : i + 5] if not REC_GROUP.match(x)]
+            if any(PARAGRAPH.match(x) or BULLET.match(x) for x in following[:3]):
+                return i
+    return -1
+
+
+def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list[str]:
+    """The authority's recommendations, verbatim, without their numbers.
+
+    They are numbered paragraphs, except in the first reports (early 2014), which
+    bullet them. When the heading is missing (taken off as a running header when
+    it tops several pages), a report whose numbering starts with them (2015 on:
+    no numbered summary of findings) has them from paragraph 1.
+    """
+    heading = _rec_heading(lines, begin, end)
     if heading < 0:
-        if first_match(lines, re.compile(r"^Summary of findings$", re.I), begin, first) >= 0:
+        if first_match(lines, re.compile(r"^Summary of (?:key )?findings$", re.I), begin, first) >= 0:
             return []
         heading = first - 1
     items: list[str] = []
     current: str | None = None
     number = 0
+    bulleted = False
     i = heading + 1
     while i < end:
         line = lines[i]
         m = PARAGRAPH.match(line)
-        if m and (number == 0 or int(m.group(1)) == number + 1):
+        bullet = BULLET.match(line) or BULLET_ALONE.match(line)
+        if m and not bulleted and (number == 0 or int(m.group(1)) == number + 1):
             if current is not None:
                 items.append(current)
             number, current = int(m.group(1)), m.group(2)
+        elif bullet and (bulleted or current is None):
+            bulleted = True  # the first reports: each bullet is a recommendation
+            if current is not None:
+                items.append(current)
+            current = line[bullet.end() :]
         elif REC_GROUP.match(line) or DIGITS.match(line):
             pass  # "Priority and immediate action", "Areas for improvement", a footnote mark
         elif current is None:
             pass  # a topic sub-heading before the first item
-        elif REC_END.match(line) or LSCB_SECTION.match(line):
+        elif REC_END.match(line) or LSCB_SECTION.match(line) or m:
             break
-        elif bullet := BULLET.match(line) or BULLET_ALONE.match(line):
+        elif bullet:
             current = join(current, line[bullet.end() :])  # a sub-bullet belongs to its item
-        elif not SENTENCE_END.search(line) and not starts_lower(line) and _topic(lines, i, number):
+        elif not bulleted and not SENTENCE_END.search(line) and not starts_lower(line) and (
+            _topic(lines, i, number)
+        ):
             i = _topic(lines, i, number)
             continue
         elif SENTENCE_END.search(current) and not starts_lower(line) and not _wraps(lines, i):
@@ -342,7 +358,8 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
         i += 1
     if current is not None:
         items.append(current)
-    return items
+    # "There are no areas for priority or immediate action." is numbered, but asks nothing.
+    return [item for item in items if not NOTHING_TO_DO.match(item)]
 
 
 def _topic(lines: list[str], i: int, number: int) -> int:
@@ -398,24 +415,26 @@ def check(report: ParsedReport) -> None:
     """A SIF report's rules: the judgement keys are the SIF set in page order
     (overall first, LSCB last when present), grades from the set, paragraphs
     1..N, recommendations present and clean, start <= end <= published."""
+    # Rows are kept as printed; their meaning and order are checked. A row
+    # printed "Not judged" is left out.
     keys = [area for area, _ in report.judgements]
-    core = [OVERALL, *SIF_AREAS]
-    if keys not in (core, [*core, LSCB]):
-        # Rows are kept as printed; only their order and meaning are checked.
-        known = [_sif_area(k) for k in keys]
-        wanted = [OVERALL, *SIF_AREAS] + ([LSCB] if keys and keys[-1] == LSCB else [])
-        if known != wanted:
-            raise ReportError(
-                "The judgement table does not have the single inspection framework's rows "
-                "in order: " + "; ".join(keys) + "."
-            )
+    known = [_sif_area(k) for k in keys]
+    order = [OVERALL, *SIF_AREAS, LSCB]
+    if (
+        len(set(known)) != len(known)
+        or any(k not in order for k in known)
+        or known != sorted(known, key=order.index)
+        or not {OVERALL, SIF_AREAS[0], SIF_AREAS[4]} <= set(known)
+    ):
+        raise ReportError(
+            "The judgement table does not have the single inspection framework's rows in "
+            "order: " + "; ".join(keys) + "."
+        )
     for area, grade in report.judgements:
         if grade not in SIF_GRADES:
             raise ReportError(f"“{grade}” ({area}) is not a grade of this framework.")
-    if not report.paragraphs:
-        raise ReportError("Could not find the numbered paragraphs.")
     _check_common(report)
-    if len(report.recommendations) > len(report.paragraphs):
+    if report.paragraphs and len(report.recommendations) > len(report.paragraphs):
         raise ReportError("More recommendations were read than there are numbered paragraphs.")
 
 
