@@ -19,16 +19,18 @@ from .text import (
     GLYPHS,
     MONTHS,
     NUMBER_ALONE,
-    PARAGRAPH,
     dates_in,
     join,
     squash,
     starts_lower,
 )
 
-# U+F06E: a private-use glyph some PDFs of this period print for their bullets.
-BULLET = re.compile(rf"^(?:[{GLYPHS}\uf06e]\s*|[-–*]\s+)(?=\S)")
-BULLET_ALONE = re.compile(rf"^[{GLYPHS}\uf06e]$")
+# U+F06E, U+F02D: private-use glyphs some PDFs of this period print for bullets and dashes.
+BULLET = re.compile(rf"^(?:[{GLYPHS}\uf06e\uf02d]\s*|[-–*]\s+)(?=\S)")
+BULLET_ALONE = re.compile(rf"^[{GLYPHS}\uf06e\uf02d]$")
+
+# A numbered paragraph: "12. Text", and "12.Text" as some PDFs print it after 9.
+PARAGRAPH = re.compile(r"^(\d{1,3})\.(?:\s+|(?=[A-Z‘“'(]))(\S.*)$")
 
 # --- Authority names -----------------------------------------------------------
 

@@ -36,6 +36,7 @@ from .model import ParsedReport, ReportError
 from .older import (
     BULLET,
     BULLET_ALONE,
+    PARAGRAPH,
     first_match,
     inspection_dates,
     inspector_name,
@@ -45,7 +46,7 @@ from .older import (
     published,
     register_name,
 )
-from .text import DIGITS, NUMBER_ALONE, PARAGRAPH, join, squash, starts_lower
+from .text import DIGITS, NUMBER_ALONE, join, squash, starts_lower
 
 SIF_TITLE = re.compile(
     r"^(?P<re>Re-? ?inspection|Inspection) of services for children in need of help", re.I
@@ -97,14 +98,19 @@ REC_GROUP = re.compile(
 )
 # Headings that follow the recommendations.
 REC_END = re.compile(
-    r"^(?:The local authority['’]s strengths|Summary for children and young people|"
+    r"^(?:The local authority['’]s strengths|The local authority has the following strengths|"
+    r"Summary for children and young people|"
     r"Information about this (?:inspection|local authority area)|Summary of findings|"
     r"Progress since the last inspection|Inspection judgements about the local authority|"
     r"Executive summary|Summary|Inspection findings|The experiences and progress of|"
     r"What the inspection judgements mean|The local authority$)",
     re.I,
 )
-NOTHING_TO_DO = re.compile(r"^There (?:are|were|is) no (?:areas|recommendations|priority)", re.I)
+NOTHING_TO_DO = re.compile(
+    r"^(?:There (?:are|were|is) no (?:areas|recommendations|priority)|"
+    r"The inspection (?:did not find any|found no) areas)",
+    re.I,
+)
 SENTENCE_END = re.compile(r"[.:;?!’”)]$")
 
 # The authority's judgement sections, for each paragraph's section.
@@ -171,7 +177,7 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
 
     # Past the table of contents, which also names the LSCB's section. The first
     # reports (early 2014) number no paragraph at all: everything is bulleted.
-    first = first_match(lines, re.compile(r"^1\.?\s+[A-Z]"), table_end)
+    first = first_match(lines, re.compile(r"^1\.\s*[A-Z‘“'(]"), table_end)
     if first < 0:
         first = _rec_heading(lines, table_end, len(lines))
         if first < 0 or first_match(lines, PARAGRAPH, table_end) >= 0:
@@ -259,10 +265,8 @@ def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]
             area = join(area, re.split(r"\s{2,}|(?<=[a-z])\s(?=[A-Z])", after)[0])
         if g.group(1).lower() != "not judged":  # e.g. no child was adopted: no grade to keep
             rows.append((squash(area), grade_label(g.group(1))))
-    table_line = title
-    for i in range(title, head_end):
-        if re.match(r"^3\.?\s+\S", lines[i]):
-            table_line = i + 1
+    row_lines = [i for i in range(title, head_end) if ROW_START.match(lines[i])]
+    table_line = row_lines[len(ROW_NUMBERS) - 1] + 1 if len(row_lines) >= len(ROW_NUMBERS) else title
     return overall, rows, table_line
 
 
@@ -329,14 +333,17 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
         line = lines[i]
         m = PARAGRAPH.match(line)
         bullet = BULLET.match(line) or BULLET_ALONE.match(line)
-        if m and not bulleted and (number == 0 or int(m.group(1)) == number + 1):
+        if m and (number == 0 or int(m.group(1)) == number + 1):
             if current is not None:
                 items.append(current)
             number, current = int(m.group(1)), m.group(2)
-        elif bullet and (bulleted or current is None):
-            bulleted = True  # the first reports: each bullet is a recommendation
-            if current is not None:
+            if bulleted:
+                current = None  # a numbered topic over bulleted recommendations
+        elif bullet and (bulleted or current is None or _numbered_topic(current, lines, i)):
+            # The first reports bullet each recommendation; one numbers topics over bullets.
+            if current is not None and (bulleted or not _numbered_topic(current, lines, i)):
                 items.append(current)
+            bulleted = True
             current = line[bullet.end() :]
         elif REC_GROUP.match(line) or DIGITS.match(line):
             pass  # "Priority and immediate action", "Areas for improvement", a footnote mark
@@ -360,6 +367,14 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
         items.append(current)
     # "There are no areas for priority or immediate action." is numbered, but asks nothing.
     return [item for item in items if not NOTHING_TO_DO.match(item)]
+
+
+def _numbered_topic(current: str, lines: list[str], i: int) -> bool:
+    """Whether the item just read ("1. Quality and effectiveness of practice") is a
+    numbered topic heading over bullets: short, no full stop, a bullet after it."""
+    return len(current) < 100 and not SENTENCE_END.search(current) and current == lines[i - 1][
+        -len(current) :
+    ]
 
 
 def _topic(lines: list[str], i: int, number: int) -> int:
