@@ -135,9 +135,11 @@ def inspection_dates(lines: list[str], limit: int = 40) -> tuple[date, date] | N
         span = _SHORT_MONTH.sub(_full_month, span)
         span = re.sub(  # 12/09/2016
             r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b",
-            lambda x: f"{int(x.group(1))} {_MONTH_NAMES[int(x.group(2)) - 1]} {x.group(3)}"
-            if 1 <= int(x.group(2)) <= 12
-            else x.group(0),
+            lambda x: (
+                f"{int(x.group(1))} {_MONTH_NAMES[int(x.group(2)) - 1]} {x.group(3)}"
+                if 1 <= int(x.group(2)) <= 12
+                else x.group(0)
+            ),
             span,
         )
         span = re.sub(r"(?i)\b(" + MONTHS + r")\b", lambda x: x.group(1).capitalize(), span)
@@ -158,9 +160,9 @@ def published(lines: list[str], limit: int = 40) -> date | None:
 
 
 INSPECTOR_TITLES = re.compile(
-    r"(?:[,;]?\s*\(?(?:Senior\s+)?HMIs?\)?\.?|[,;]?\s*(?:Senior\s+)?(?:Her|His) Majesty['’]s "
-    r"Inspectors?\.?|[,;]?\s*(?:Contracted|Seconded|Additional|Social Care Regulatory) Inspector\.?)"
-    r"\s*$",
+    r"(?:[,;]?\s*\(?(?:Senior\s+)?HMIs?\)?\.?"
+    r"|[,;]?\s*(?:Senior\s+)?(?:Her|His) Majesty['’]s Inspectors?\.?"
+    r"|[,;]?\s*(?:Contracted|Seconded|Additional|Social Care Regulatory) Inspector\.?)\s*$",
     re.I,
 )
 
@@ -231,7 +233,8 @@ _GRADE_N = re.compile(r"\s*\(?Grade\s+\d\)?\s*", re.I)
 def is_old(lines: list[str]) -> bool:
     head = lines[:12]
     return any(
-        OLD_TITLE.match(a) or OLD_TITLE.match(join(a, b)) for a, b in zip(head, head[1:] + [""])
+        OLD_TITLE.match(a) or OLD_TITLE.match(join(a, b))
+        for a, b in zip(head, head[1:] + [""], strict=True)
     )
 
 
@@ -264,7 +267,9 @@ def _main_findings(lines: list[str], start: int) -> list[tuple[str, str]]:
         grade = OLD_GRADES.get(text.rstrip(".").lower())
         if grade:
             if not area:
-                raise ReportError(f"The record of main findings has a grade (“{text}”) with no area.")
+                raise ReportError(
+                    f"The record of main findings has a grade (“{text}”) with no area."
+                )
             rows.append((area, grade))
             area = ""
             continue

@@ -76,7 +76,8 @@ OVERALL_LINE = re.compile(
     re.I,
 )
 LSCB_LINE = re.compile(
-    r"^The (?:judgement for the )?(?:effectiveness of the )?(?:Local Safeguarding Children Board|LSCB)"
+    r"^The (?:judgement for the )?(?:effectiveness of the )?"
+    r"(?:Local Safeguarding Children Board|LSCB)"
     rf"(?: \(LSCB\))?(?: in [A-Z][^.]{{0,40}}?)? (?:is |are )?(?P<grade>{GRADE})(?![a-z])",
     re.I,
 )
@@ -106,6 +107,7 @@ REC_END = re.compile(
     r"What the inspection judgements mean|The local authority$)",
     re.I,
 )
+SUMMARY_OF_FINDINGS = re.compile(r"^Summary of (?:key )?findings$", re.I)
 NOTHING_TO_DO = re.compile(
     r"^(?:There (?:are|were|is) no (?:areas|recommendations|priority)|"
     r"The inspection (?:did not find any|found no) areas)",
@@ -139,8 +141,8 @@ def is_sif(lines: list[str]) -> bool:
 def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
     """A SIF report (type "sif") or a pre-2013 one (type "other")."""
     if lines and HTML.match(lines[0]):
-        title = re.search(r"<title>\s*(.*?)\s*</title>", " ".join(lines[:200]), re.I | re.S)
-        named = f" (“{squash(title.group(1))}”)" if title else ""
+        page = re.search(r"<title>\s*(.*?)\s*</title>", " ".join(lines[:200]), re.I | re.S)
+        named = f" (“{squash(page.group(1))}”)" if page else ""
         raise ReportError(
             f"The file is a web page{named}, not an Ofsted report: download the report’s PDF "
             "from the Ofsted reports site and upload that."
@@ -202,8 +204,7 @@ def _authority(lines: list[str], title: int) -> str:
     found = register_name(name)
     if found is None:
         raise ReportError(
-            f"The local authority “{name}” is not one the register knows; give it with "
-            "--authority."
+            f"The local authority “{name}” is not one the register knows; give it with --authority."
             if name
             else "The local authority’s name could not be found; give it with --authority."
         )
@@ -266,7 +267,8 @@ def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]
         if g.group(1).lower() != "not judged":  # e.g. no child was adopted: no grade to keep
             rows.append((squash(area), grade_label(g.group(1))))
     row_lines = [i for i in range(title, head_end) if ROW_START.match(lines[i])]
-    table_line = row_lines[len(ROW_NUMBERS) - 1] + 1 if len(row_lines) >= len(ROW_NUMBERS) else title
+    enough = len(row_lines) >= len(ROW_NUMBERS)
+    table_line = row_lines[len(ROW_NUMBERS) - 1] + 1 if enough else title
     return overall, rows, table_line
 
 
@@ -321,7 +323,7 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
     """
     heading = _rec_heading(lines, begin, end)
     if heading < 0:
-        if first_match(lines, re.compile(r"^Summary of (?:key )?findings$", re.I), begin, first) >= 0:
+        if first_match(lines, SUMMARY_OF_FINDINGS, begin, first) >= 0:
             return []
         heading = first - 1
     items: list[str] = []
@@ -353,8 +355,11 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
             break
         elif bullet:
             current = join(current, line[bullet.end() :])  # a sub-bullet belongs to its item
-        elif not bulleted and not SENTENCE_END.search(line) and not starts_lower(line) and (
-            _topic(lines, i, number)
+        elif (
+            not bulleted
+            and not SENTENCE_END.search(line)
+            and not starts_lower(line)
+            and (_topic(lines, i, number))
         ):
             i = _topic(lines, i, number)
             continue
@@ -372,9 +377,11 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
 def _numbered_topic(current: str, lines: list[str], i: int) -> bool:
     """Whether the item just read ("1. Quality and effectiveness of practice") is a
     numbered topic heading over bullets: short, no full stop, a bullet after it."""
-    return len(current) < 100 and not SENTENCE_END.search(current) and current == lines[i - 1][
-        -len(current) :
-    ]
+    return (
+        len(current) < 100
+        and not SENTENCE_END.search(current)
+        and current == lines[i - 1][-len(current) :]
+    )
 
 
 def _topic(lines: list[str], i: int, number: int) -> int:
