@@ -6,7 +6,6 @@ import re
 
 from .details import front_matter, refuse_if_missing
 from .model import (
-    GRADE_PATTERN,
     GRADES,
     REQUIRES_IMPROVEMENT,
     ParsedParagraph,
@@ -33,75 +32,108 @@ def full_grade(text: str) -> str | None:
     return GRADES.get(squash(text).rstrip(".").lower())
 
 
-def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
-    """The judgement table's rows (area as printed, grade) and the line after it."""
-    start = None
+# A grade, or the part of one a wrapped cell shows: "Requires improvement" /
+# "to be good", "Requires improvement to be" / "good". Longest first, so that
+# "… Requires improvement to be good" never reads as "… good".
+GRADE_WORDS = (
+    r"requires improvement to be good|requires improvement to be|requires improvement to|"
+    r"requires improvement|require improvement|to be good|be good|to be|"
+    r"outstanding|good|inadequate"
+)
+GRADE_CELL = re.compile(rf"^(?:{GRADE_WORDS})\.?$", re.I)
+AREA_AND_GRADE = re.compile(rf"^(.*?\S)\s+((?:{GRADE_WORDS})\.?)$", re.I)
+AREA_MAX = 130  # the longest area printed is 73 characters; room for a misprint
+
+
+def _table_start(raw_lines: list[str]) -> int | None:
+    """The line of the judgement table's heading ("Judgement  Grade")."""
     for i, line in enumerate(raw_lines[:120]):
         if re.match(r"^Judgements?(\s+areas?)?\s+Grades?$", squash(line), re.I):
-            start = i
-            break
+            return i
         # pdftotext's default mode puts the two headings on lines of their own.
         following = squash(raw_lines[i + 1]).lower() if i + 1 < len(raw_lines) else ""
         heading = squash(line).lower()
         if heading in ("judgement", "judgements") and following in ("grade", "grades"):
-            start = i + 1
-            break
+            return i + 1
+    return None
+
+
+def _grade_of(words: str, area: str) -> str:
+    """The grade a row's grade cells spell, or ReportError: never a guess."""
+    text = squash(words).rstrip(".").lower()
+    # "Requires improvement" alone is the 2018-19 tables' short form.
+    if text.startswith(("requires improvement", "require improvement")) and (
+        REQUIRES_IMPROVEMENT.startswith(text.replace("require ", "requires "))
+    ):
+        return GRADES[REQUIRES_IMPROVEMENT]
+    if text in GRADES:
+        return GRADES[text]
+    if not text:
+        raise ReportError(f"The judgement table gives no grade for “{area}”.")
+    raise ReportError(f"The judgement table’s grade for “{area}” reads “{words}”: not a grade.")
+
+
+class _Row:
+    def __init__(self, area: str, grade: str = "") -> None:
+        self.area = area
+        self.grade = grade
+
+    def takes(self, words: str) -> bool:
+        """Whether grade words continue this row's grade (else they open the next row's)."""
+        if not self.grade:
+            return not re.match(r"^(to be good|be good|to be)$", words, re.I)
+        joined = f"{self.grade} {words}".lower().replace("require ", "requires ")
+        return REQUIRES_IMPROVEMENT.startswith(joined) and self.grade.lower() != joined
+
+
+def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
+    """The judgement table's rows (area as printed, grade) and the line after it.
+
+    Each cell is an area's opening words (AREA_START), the wrapped rest of an
+    area (lower case), or grade words. Grade words belong to the open row until
+    its grade is complete; after that they open the next row's grade (layout
+    mode centres a two-line grade on its row, so half can come before the area).
+    """
+    start = _table_start(raw_lines)
     if start is None:
         return [], 0
-    rows: list[tuple[str, str]] = []
-    area: list[str] = []
-    grade: str | None = None
-    partial = ""  # a grade split over lines: "Requires improvement" / "to be good"
+    rows: list[_Row] = []
+    pending = ""  # grade words seen before their row's area
     end = len(raw_lines)
 
-    def finish():
-        if area:
-            if grade is None:
-                raise ReportError(f"The judgement table gives no grade for “{' '.join(area)}”.")
-            rows.append((" ".join(area), grade))
+    def add_grade(words: str) -> None:
+        nonlocal pending
+        if rows and not pending and rows[-1].takes(words):
+            rows[-1].grade = f"{rows[-1].grade} {words}".strip()
+        else:
+            pending = f"{pending} {words}".strip()
 
     for index in range(start + 1, len(raw_lines)):
         stop = False
         for cell in cells(raw_lines[index]):
-            text = cell
-            if partial:
-                # The rest of a split grade; in layout mode an area's wrapped
-                # line or the next row's area may come between the two halves.
-                joined = f"{partial} {text}"
-                if REQUIRES_IMPROVEMENT.startswith(joined.lower()):
-                    partial = joined
-                    if joined.lower() == REQUIRES_IMPROVEMENT:
-                        grade, partial = GRADES[REQUIRES_IMPROVEMENT], ""
-                    continue
-            if full := full_grade(text):
-                grade = full
+            if GRADE_CELL.match(cell):
+                add_grade(cell)
                 continue
-            if text.lower() != "requires" and REQUIRES_IMPROVEMENT.startswith(text.lower()):
-                partial = text
-                continue
-            # An area and its grade on one line: "Overall effectiveness Good".
-            m = re.match(rf"^(.*\S)\s+({GRADE_PATTERN}|requires improvement)\.?$", text, re.I)
-            tail = None
-            if m and (AREA_START.match(text) or (area and starts_lower(text))):
+            text, tail = cell, ""
+            m = AREA_AND_GRADE.match(cell)
+            if m and (AREA_START.match(cell) or starts_lower(cell)):
                 text, tail = m.group(1), m.group(2)
             if AREA_START.match(text):
-                finish()
-                area, grade = [text], None
-            elif area and starts_lower(text):
-                area.append(text)
+                rows.append(_Row(text, pending))
+                pending = ""
+            elif rows and starts_lower(text) and len(rows[-1].area) + len(text) < AREA_MAX:
+                rows[-1].area = f"{rows[-1].area} {text}"
             else:
                 stop = True
                 break
             if tail:
-                if full := full_grade(tail):
-                    grade = full
-                else:
-                    partial = tail
+                add_grade(tail)
         if stop:
             end = index
             break
-    finish()
-    return rows, end
+    if pending:
+        raise ReportError(f"The judgement table has a grade (“{pending}”) without an area.")
+    return [(row.area, _grade_of(row.grade, row.area)) for row in rows], end
 
 
 def _section_heading(lines: list[str], i: int) -> tuple[str, str, int] | None:
@@ -189,7 +221,14 @@ def parse(lines: list[str], raw_lines: list[str], kind: str) -> ParsedReport:
     report.paragraphs, report.sections = _paragraphs(lines, table_end, skip)
     if not report.paragraphs:
         missing.append("the numbered paragraphs")
-    if not report.recommendations:
+    outstanding = bool(report.judgements) and all(
+        grade == "Outstanding" for _, grade in report.judgements
+    )
+    if not report.recommendations and outstanding:
+        # An outstanding report may list nothing to improve (Thurrock 2024).
+        report.improvements_listed = False
+        report.notes.append("The report lists nothing to improve: it is imported with none.")
+    elif not report.recommendations:
         missing.append("the recommendations (the bullets under “What needs to improve”)")
     refuse_if_missing(missing)
     return report

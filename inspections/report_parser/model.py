@@ -99,10 +99,19 @@ class ParsedReport:
     end_date: date | None
     published_date: date | None = None
     lead_inspector: str | None = None
+    # Letters: every inspector the letter names, lead first where it says so.
+    inspectors: list[str] = field(default_factory=list)
     judgements: list[tuple[str, str]] = field(default_factory=list)  # (area as printed, grade)
     recommendations: list[str] = field(default_factory=list)
     paragraphs: list[ParsedParagraph] = field(default_factory=list)
     sections: list[ParsedSection] = field(default_factory=list)
+    # Letters: the "Areas for priority action" bullets, which are not recommendations.
+    priority_actions: list[str] = field(default_factory=list)
+    # False when a letter has no list of what needs to improve (a valid letter that
+    # found nothing new to improve): recommendations is then [] on purpose.
+    improvements_listed: bool = True
+    # What the importer should tell the person importing, e.g. that nothing is listed.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def type(self) -> str:

@@ -64,18 +64,22 @@ def _pdf_text(data: bytes) -> str:
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-DATE_PART = rf"{DAY}(?:\s+(?:{MONTHS}))?(?:\s+\d{{4}})?"
-DATE_SPAN = rf"{DATE_PART}(?:\s*(?:,|and|to|until|–|-)\s*{DATE_PART})*"
+# "13", "13 March", "13 March 2023", "the 15 ... of May 2018"
+DATE_PART = rf"(?:the\s+)?{DAY}(?:\s+(?:of\s+)?(?:{MONTHS}))?(?:,?\s+\d{{4}})?"
+DATE_SPAN = rf"{DATE_PART}(?:\s*(?:,?\s*and|,|to|until|–|-|&)\s*{DATE_PART})*"
 ONE_DATE = re.compile(rf"^{DAY}\s+(?:{MONTHS})\s+\d{{4}}$")
 
-GLYPHS = "◼▪■□•●○◆◦‣∙·➢\uf0a7\uf0b7\uf0d8\uf0fc\uf076"
+# Bullet glyphs, and any private-use code point (U+E000-U+F8FF): symbol fonts map
+# "■" or "•" there (U+F06E, U+F0B7, U+F0A7...).
+GLYPHS = "◼▪■□•●○◆◦‣∙·➢►▶✓✔❖\ue000-\uf8ff"
 BULLET = re.compile(rf"^(?:[{GLYPHS}]\s*|[-–*]\s+)(?=\S)")
 BULLET_ALONE = re.compile(rf"^[{GLYPHS}]$")  # some PDFs put the glyph on a line of its own
 PARAGRAPH = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\.?$")
 DIGITS = re.compile(r"^\d{1,3}$")
 PAGE_LABEL = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
-RECOMMENDATIONS_HEADING = re.compile(r"^What needs to improve\b", re.I)
+# Headings start with a capital: "areas for priority action" mid-sentence is no heading.
+RECOMMENDATIONS_HEADING = re.compile(r"^(?-i:W)hat needs to improve\b", re.I)
 SECTION_HEADING = re.compile(rf"^([A-Z‘'][^:]{{8,200}}?)\s*:\s*({GRADE_PATTERN})\.?$", re.I)
 SECTION_START = re.compile(r"^(The experiences and progress of|The impact of leaders)\b", re.I)
 AREA_START = re.compile(
@@ -83,8 +87,9 @@ AREA_START = re.compile(
 )
 # Headings that end a bulleted list in letters and reports.
 LIST_END = re.compile(
-    r"^(Findings|Main findings|Headline findings|Summary|Context|Next steps|"
-    r"Areas for priority action|Areas of strength|Yours sincerely|What is working well)\b",
+    r"^(?=(?-i:[A-Z]))(Findings|Main findings|Headline findings|Summary|Context|Next steps|"
+    r"Areas for priority action|Areas of strength|Yours sincerely|What is working well|"
+    r"Ofsted will take the findings)\b",
     re.I,
 )
 # The closing boilerplate: nothing after it is part of the report's body.
@@ -104,9 +109,6 @@ ADDRESS_CELL = re.compile(
     re.I,
 )
 MAJESTYS_INSPECTOR = re.compile(r",?\s*(Her|His) Majesty['’]s Inspectors?\.?\s*$|,?\s+HMI$", re.I)
-COUNCIL_SUFFIX = re.compile(
-    r"\s+(?:Metropolitan\s+)?(?:Borough\s+|City\s+|County\s+|District\s+)?Council$", re.I
-)
 
 
 def squash(text: str) -> str:
@@ -207,9 +209,13 @@ def _drop_footnotes(page: list[str], expected: int) -> tuple[list[str], int]:
     return page, expected
 
 
-def dates_in(span: str) -> list[date]:
-    """Every date in '13 to 24 March 2023', '31 July and 1 August 2024' and the like."""
-    found: list[list] = []  # [day, month, year]
+def dates_in(span: str, sent: date | None = None) -> list[date]:
+    """Every date in '13 to 24 March 2023', '31 July and 1 August 2024' and the like.
+
+    A span without a year ("on 30 and 31 January") takes it from the date the
+    letter was sent: the same year, or the one before if that month is later.
+    """
+    found: list[list[int | None]] = []  # [day, month, year]
     tokens = re.findall(rf"(\d{{4}})|({MONTHS})|(\d{{1,2}})(?:st|nd|rd|th)?", span)
     for year, month, day in tokens:
         if day:
@@ -221,7 +227,11 @@ def dates_in(span: str) -> list[date]:
         else:
             for item in found:
                 item[2] = item[2] or int(year)
+    if sent is not None:
+        for item in found:
+            if item[1] and not item[2]:
+                item[2] = sent.year - (item[1] > sent.month)
     try:
-        return [date(y, m, d) for d, m, y in found if m and y]
+        return [date(y, m, d) for d, m, y in found if d and m and y]
     except ValueError as exc:
         raise ReportError(f"The inspection dates “{span}” are not real dates ({exc}).") from None
