@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from . import authorities
 from .model import ParsedParagraph, ParsedReport, ReportError
 from .text import (
     DIGITS,
@@ -34,80 +35,31 @@ PARAGRAPH = re.compile(r"^(\d{1,3})\.(?:\s+|(?=[A-Z‘“'(]))(\S.*)$")
 
 # --- Authority names -----------------------------------------------------------
 
-# English local authorities with children's services, as current Ofsted titles
-# name them (the register in ../shared/reports/local_authorities.csv, with the
-# authorities since merged). Titles of this period name the council ("Metropolitan
-# Borough of Barnsley Council", "Bristol City Council"): the longest register
-# name found in the title, on word boundaries, is the authority.
-AUTHORITIES = (
-    "Barking and Dagenham", "Barnet", "Barnsley", "Bath and North East Somerset",
-    "Bedford Borough", "Bexley", "Birmingham", "Blackburn with Darwen", "Blackpool",
-    "Bolton", "Bournemouth", "Bournemouth, Christchurch and Poole", "Bracknell Forest",
-    "Bradford", "Brent", "Brighton and Hove", "Bristol", "Bromley", "Buckinghamshire",
-    "Bury", "Calderdale", "Cambridgeshire", "Camden", "Central Bedfordshire",
-    "Cheshire East", "Cheshire West and Chester", "City of London", "Cornwall",
-    "Coventry", "Croydon", "Cumberland", "Cumbria", "Darlington", "Derby", "Derbyshire",
-    "Devon", "Doncaster", "Dorset", "Dudley", "Durham", "Ealing",
-    "East Riding of Yorkshire", "East Sussex", "Enfield", "Essex", "Gateshead",
-    "Gloucestershire", "Greenwich", "Hackney", "Halton", "Hammersmith and Fulham",
-    "Hampshire", "Haringey", "Harrow", "Hartlepool", "Havering", "Herefordshire",
-    "Hertfordshire", "Hillingdon", "Hounslow", "Isle of Wight", "Isles of Scilly",
-    "Islington", "Kensington and Chelsea", "Kent", "Kingston upon Hull",
-    "Kingston upon Thames", "Kirklees", "Knowsley", "Lambeth", "Lancashire", "Leeds",
-    "Leicester", "Leicestershire", "Lewisham", "Lincolnshire", "Liverpool", "Luton",
-    "Manchester", "Medway", "Merton", "Middlesbrough", "Milton Keynes",
-    "Newcastle upon Tyne", "Newham", "Norfolk", "North East Lincolnshire",
-    "North Lincolnshire", "North Northamptonshire", "North Somerset", "North Tyneside",
-    "North Yorkshire", "Northamptonshire", "Northumberland", "Nottingham",
-    "Nottinghamshire", "Oldham", "Oxfordshire", "Peterborough", "Plymouth", "Poole",
-    "Portsmouth", "Reading", "Redbridge", "Redcar and Cleveland", "Richmond upon Thames",
-    "Rochdale", "Rotherham", "Rutland", "Salford", "Sandwell", "Sefton", "Sheffield",
-    "Shropshire", "Slough", "Solihull", "Somerset", "South Gloucestershire",
-    "South Tyneside", "Southampton", "Southend-on-Sea", "Southwark", "St Helens",
-    "Staffordshire", "Stockport", "Stockton-on-Tees", "Stoke-on-Trent", "Suffolk",
-    "Sunderland", "Surrey", "Sutton", "Swindon", "Tameside", "Telford and Wrekin",
-    "Thurrock", "Torbay", "Tower Hamlets", "Trafford", "Wakefield", "Walsall",
-    "Waltham Forest", "Wandsworth", "Warrington", "Warwickshire", "West Berkshire",
-    "West Northamptonshire", "West Sussex", "Westminster", "Westmorland and Furness",
-    "Wigan", "Wiltshire", "Windsor and Maidenhead", "Wirral", "Wokingham",
-    "Wolverhampton", "Worcestershire", "York",
-)  # fmt: skip
-
-# Other spellings seen in titles.
-ALIASES = {
-    "Hull": "Kingston upon Hull",
-    "St. Helens": "St Helens",
-    "Saint Helens": "St Helens",
-    "Bedford": "Bedford Borough",
-    "Southend": "Southend-on-Sea",
-    "Stockton": "Stockton-on-Tees",
-    "Stoke": "Stoke-on-Trent",
-    "County Durham": "Durham",
-    "Corporation of London": "City of London",
-    "London Corporation": "City of London",
-    "Telford": "Telford and Wrekin",
-}
+# Titles of this period name the council ("Metropolitan Borough of Barnsley
+# Council", "Wakefield District Metropolitan Council", "Leicester City"): the
+# register in ``authorities`` gives the short name; failing that, the longest
+# register name found in the title, on word boundaries.
 
 
 def _name_key(text: str) -> str:
-    text = squash(text).replace("&", " and ").replace("’", "'")
+    text = squash(text).replace("&", " and ").replace("’", "'").replace("St. ", "St ")
     return " " + re.sub(r"[^a-z0-9']+", " ", text.lower()).strip() + " "
 
 
 _REGISTER = sorted(
-    [(_name_key(name), name) for name in AUTHORITIES]
-    + [(_name_key(alias), name) for alias, name in ALIASES.items()],
+    [(_name_key(name), name) for name in authorities.NAMES]
+    + [(_name_key(alias), name) for alias, name in authorities.ALIASES.items()],
     key=lambda pair: -len(pair[0]),
 )
 
 
 def register_name(title: str) -> str | None:
     """The register's name for an authority as a title prints it, or None."""
+    name = authorities.canonical_name(title)
+    if authorities.is_known(name):
+        return name
     key = _name_key(title)
-    for name_key, name in _REGISTER:
-        if name_key in key:
-            return name
-    return None
+    return next((name for name_key, name in _REGISTER if name_key in key), None)
 
 
 # --- Dates, inspectors, paragraphs -----------------------------------------------
