@@ -115,18 +115,19 @@ NOTHING_TO_DO = re.compile(
 )
 SENTENCE_END = re.compile(r"[.:;?!’”)]$")
 
-# The authority's judgement sections, for each paragraph's section.
-SECTION_TITLES = re.compile(
-    r"^(The experiences and progress of children who need help and protection|"
-    r"The experiences and progress of children looked after and achieving permanence|"
-    r"Adoption performance|The graded judgement for adoption performance|"
-    r"Experiences and progress of care leavers|"
-    r"The graded judgement about the experience and progress of care leavers|"
-    r"Leadership, management and governance|Summary of findings|"
-    r"What does the local authority need to improve\??|Recommendations|"
-    r"The local authority['’]s strengths)",
-    re.I,
-)
+# The authority's sections, for each paragraph's section: a heading as printed
+# (case kept: "recommendations which …" mid-sentence is no heading) and its name.
+_GRADED = r"^(?:The graded judgement (?:for|about) )?(?:the )?"
+SECTION_TITLES = (
+    (r"^Summary of (?:key )?findings$", "Summary of findings"),
+    (r"^(?:Recommendations|What does the (?i:local authority) need to)", "Recommendations"),
+    (r"^The (?i:local authority)(?:['’]s| has the following) strengths", "Strengths"),
+    (r"^The experiences and progress of (?:children )?(?:who|in need)", SIF_AREAS[0]),
+    (r"^The experiences and progress of (?:children )?looked after", SIF_AREAS[1]),
+    (_GRADED + r"(?i:adoption performance)", SIF_AREAS[2]),
+    (_GRADED + r"(?i:experiences? and progress of care leavers)", SIF_AREAS[3]),
+    (r"^Leadership, management and governance", SIF_AREAS[4]),
+)  # fmt: skip
 
 
 def is_sif(lines: list[str]) -> bool:
@@ -188,7 +189,7 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
     if with_lscb:
         lscb = first_match(lines, LSCB_SECTION, first)
         end = lscb if lscb >= 0 else end
-    sections = _section_starts(lines, table_end, end)
+    sections = _section_starts(lines, max(table_end, first - 3), end)
 
     def section_of(i: int) -> str:
         return next((t for start, t in reversed(sections) if start <= i), "")
@@ -287,9 +288,13 @@ def _lscb_grade(lines: list[str], start: int) -> str:
 def _section_starts(lines: list[str], begin: int, end: int) -> list[tuple[int, str]]:
     starts = []
     for i in range(begin, end):
-        m = SECTION_TITLES.match(lines[i])
-        if m and not PARAGRAPH.match(lines[i]) and not re.search(r"\s\d{1,3}$", lines[i]):
-            starts.append((i, squash(lines[i]).rstrip(" ?")))
+        # A heading, not a paragraph or an entry in the contents ("… 12").
+        if PARAGRAPH.match(lines[i]) or re.search(r"\s\d{1,3}$", lines[i]):
+            continue
+        text = join(lines[i], lines[i + 1]) if i + 1 < len(lines) else lines[i]
+        name = next((name for pattern, name in SECTION_TITLES if re.match(pattern, text)), None)
+        if name:
+            starts.append((i, name))
     return starts
 
 
