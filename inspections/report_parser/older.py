@@ -163,7 +163,7 @@ def numbered_paragraphs(
 
 def first_match(lines: list[str], pattern: re.Pattern[str], start: int = 0, stop: int = -1) -> int:
     """The index of the first line from start that matches, or -1."""
-    stop = len(lines) if stop < 0 else stop
+    stop = len(lines) if stop < 0 else min(stop, len(lines))
     return next((i for i in range(start, stop) if pattern.match(lines[i])), -1)
 
 

@@ -90,7 +90,7 @@ LSCB_SECTION = re.compile(
 )
 
 REC_HEADING = re.compile(
-    r"^(?:Recommendations|What does the local authority need to improve\??)\s*\d{0,2}$", re.I
+    r"^(?:Recommendations|What does the local authority need to improve\??)\d{0,2}$", re.I
 )
 REC_GROUP = re.compile(
     r"^(?:Priority and immediate actions?|Priority actions?|Immediate actions?|"
@@ -195,9 +195,24 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
         return next((t for start, t in reversed(sections) if start <= i), "")
 
     report.paragraphs = numbered_paragraphs(lines, table_end, end, section_of)
+    _refuse_a_broken_run(lines, table_end, end, len(report.paragraphs))
     report.recommendations = _recommendations(lines, table_end, first, end)
     check(report)
     return report
+
+
+def _refuse_a_broken_run(lines: list[str], begin: int, end: int, count: int) -> None:
+    """Paragraphs are taken only in order (1, 2, 3 …): if one is missing or misread,
+    the run stops early. A number just past where it stopped, found further on,
+    shows it: better refuse than import a report cut short."""
+    after = re.compile(rf"^({count + 1}|{count + 2}|{count + 3})\.\s*[A-Z‘“'(]")
+    for i in range(begin, end):
+        m = after.match(lines[i])
+        if m:
+            raise ReportError(
+                f"The numbered paragraphs stop at {count}, but paragraph {m.group(1)} comes "
+                "later: a paragraph number is missing or could not be read."
+            )
 
 
 def _authority(lines: list[str], title: int) -> str:
