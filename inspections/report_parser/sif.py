@@ -113,6 +113,10 @@ NOTHING_TO_DO = re.compile(
     r"The inspection (?:did not find any|found no) areas)",
     re.I,
 )
+GLUED_GROUP = re.compile(r"(?<=[.;])\s+(?:Priority and immediate action|Areas for improvement)$")
+LEAD_IN_END = re.compile(
+    r"\b(?:by|to|that|and|or|of|the|for|in|on|with|include|including|ensuring|through)$", re.I
+)
 SENTENCE_END = re.compile(r"[.:;?!’”)]$")
 
 # The authority's sections, for each paragraph's section: a heading as printed
@@ -352,7 +356,8 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
     bulleted = False
     i = heading + 1
     while i < end:
-        line = lines[i]
+        # A group heading the PDF's text order glued to the end of an item's line.
+        line = GLUED_GROUP.sub("", lines[i]) if i > heading + 1 else lines[i]
         m = PARAGRAPH.match(line)
         bullet = BULLET.match(line) or BULLET_ALONE.match(line)
         if m and (number == 0 or int(m.group(1)) == number + 1):
@@ -396,11 +401,14 @@ def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list
 
 def _numbered_topic(current: str, lines: list[str], i: int) -> bool:
     """Whether the item just read ("1. Quality and effectiveness of practice") is a
-    numbered topic heading over bullets: short, no full stop, a bullet after it."""
+    numbered topic heading over bullets, not the lead-in of an item with sub-bullets
+    ("1. Put into place a framework; this to include"): one short line, no
+    punctuation, not ending on a word that leads into a list."""
     return (
-        len(current) < 100
-        and not SENTENCE_END.search(current)
+        len(current) < 80
         and current == lines[i - 1][-len(current) :]
+        and not re.search(r"[.,;:?!’”)]", current)
+        and not LEAD_IN_END.search(current)
     )
 
 
