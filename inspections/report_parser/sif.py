@@ -124,7 +124,8 @@ SENTENCE_END = re.compile(r"[.:;?!’”)]$")
 _GRADED = r"^(?:The graded judgement (?:for|about) )?(?:the )?"
 SECTION_TITLES = (
     (r"^Summary of (?:key )?findings$", "Summary of findings"),
-    (r"^(?:Recommendations|What does the (?i:local authority) need to)", "Recommendations"),
+    (r"^(?:Recommendations|What does the (?i:local authority) need to improve\??)"
+     r"\d{0,2}$", "Recommendations"),
     (r"^The (?i:local authority)(?:['’]s| has the following) strengths", "Strengths"),
     (r"^The experiences and progress of (?:children )?(?:who|in need)", SIF_AREAS[0]),
     (r"^The experiences and progress of (?:children )?looked after", SIF_AREAS[1]),
