@@ -56,6 +56,8 @@ HTML = re.compile(r"^\s*<(?:!DOCTYPE\s+html|html)\b", re.I)
 
 GRADE = r"(?:requires?|required) improvement(?: to be good)?|good|outstanding|inadequate"
 GRADE_IN_TEXT = re.compile(rf"(?<![A-Za-z])({GRADE}|not judged)(?![a-z])", re.I)
+DANGLING_RI = re.compile(r"(?<![A-Za-z])requires?(?: improvement(?: to)?)?\s*$", re.I)
+RI_REST = re.compile(r"(?<![A-Za-z])(?:improvement(?: to be good)?|(?:to )?be good)(?![a-z])", re.I)
 ROW_START = re.compile(r"(?<!\S)(\d\.\d\.?|\d\.)\s+(?=[A-Z])")
 
 # The judgement table: its rows' numbers and the areas in the order they are printed.
@@ -157,6 +159,7 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
         report = parse_old(lines)
         check_old(report)
         return report
+    lines = _number_with_its_text(lines)
     title = first_match(lines, SIF_TITLE, 0, 12)
     if title < 0:
         raise ReportError(
@@ -204,6 +207,17 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
     report.recommendations = _recommendations(lines, table_end, first, end)
     check(report)
     return report
+
+
+def _number_with_its_text(lines: list[str]) -> list[str]:
+    """pdftotext's default mode prints "12." on a line of its own: join it to its text."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and re.fullmatch(r"\d{1,3}\.", joined[-1]) and re.match(r"[A-Z‘“'(]", line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _refuse_a_broken_run(lines: list[str], begin: int, end: int, count: int) -> None:
@@ -273,9 +287,19 @@ def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]
             "after the overall judgement."
         )
     rows = []
+    before = table[: starts[0][0]]  # what precedes each row: the previous row, as read
     for n, (_, text_start) in enumerate(starts):
         text_end = starts[n + 1][0] if n + 1 < len(starts) else len(table)
         segment = table[text_start:text_end]
+        rest = RI_REST.search(segment)
+        dangling = DANGLING_RI.search(before)
+        if dangling and n:  # not the previous row's own grade
+            own = GRADE_IN_TEXT.search(before)
+            dangling = dangling if own and own.end() <= dangling.start() else None
+        if dangling and rest and not GRADE_IN_TEXT.search(segment, 0, rest.start()):
+            # Layout text: "Requires (improvement to)" above the row, the rest below it.
+            segment = segment[: rest.start()] + "Requires improvement" + segment[rest.end() :]
+        before = segment
         g = GRADE_IN_TEXT.search(segment)
         if not g:
             raise ReportError(f"The judgement table gives no grade for row {ROW_NUMBERS[n]}.")
@@ -469,6 +493,11 @@ def check(report: ParsedReport) -> None:
     # Rows are kept as printed; their meaning and order are checked. A row
     # printed "Not judged" is left out.
     keys = [area for area, _ in report.judgements]
+    for key in keys:
+        if key.lower() not in KNOWN_AREAS and (
+            _sif_area(key) == key or GRADE_FRAGMENT.search(key) or len(key) > 80
+        ):
+            raise ReportError(f"The judgement table row “{key}” is not an area of this framework.")
     known = [_sif_area(k) for k in keys]
     order = [OVERALL, *SIF_AREAS, LSCB]
     if (
@@ -487,6 +516,13 @@ def check(report: ParsedReport) -> None:
     _check_common(report)
     if report.paragraphs and len(report.recommendations) > len(report.paragraphs):
         raise ReportError("More recommendations were read than there are numbered paragraphs.")
+
+
+KNOWN_AREAS = {area.lower() for area in (OVERALL, LSCB, *SIF_AREAS)}
+# An area that ends on part of a grade was cut in the wrong place.
+GRADE_FRAGMENT = re.compile(
+    r"\b(?:be|to|requires?|improvement|good|outstanding|inadequate|not judged|judged)$", re.I
+)
 
 
 def _sif_area(printed: str) -> str:
