@@ -375,6 +375,32 @@ def test_the_misprint_require_improvement_and_split_grades_become_requires_impro
     assert judgements["Leadership, management and governance"] == RI
 
 
+def test_layout_text_with_a_grade_split_round_its_row():
+    # pdftotext -layout: "Requires improvement to" above the row, "be good" below it.
+    table = (
+        "                                              Requires improvement to\n"
+        "1. Children who need help and protection\n"
+        "                                              be good\n"
+        "                                              Requires\n"
+        "2. Children looked after and achieving permanence\n"
+        "                                              improvement\n"
+        "2.1 Adoption performance                      Good\n"
+        "2.2 Experiences and progress of care leavers  Good\n"
+        "3. Leadership, management and governance      Good\n"
+    )
+    judgements = dict(parse_report(sif_text(table=table)).judgements)
+    assert judgements["Children who need help and protection"] == RI
+    assert judgements["Children looked after and achieving permanence"] == RI
+    assert judgements["Adoption performance"] == "Good"
+
+
+def test_paragraph_numbers_on_a_line_of_their_own_are_joined_to_their_text():
+    recommendations = "Recommendations\n1.\nEnsure that plans are specific.\n2.\nImprove records.\n"
+    report = parse_report(sif_text(recommendations=recommendations))
+    assert report.recommendations == ["Ensure that plans are specific.", "Improve records."]
+    assert report.to_expected_dict()["paragraph_count"] == 4
+
+
 def test_a_row_not_judged_is_left_out():
     table = (
         "1. Children who need help and protection Good\n"
