@@ -83,9 +83,11 @@ def authority_name(lines: list[str]) -> str:
         rf"(?i:Inspection of) {name}{services}",
         rf"(?i:(?:Focused|Monitoring) visit (?:to|of)) {name}{services}",
     ]
-    for pattern in patterns:
-        m = re.search(pattern, joined)
-        if m:
+    # The title comes first: "Inspection of Local Authority Children's Services
+    # framework" later in a letter is no title.
+    found = [m for m in (re.search(pattern, joined) for pattern in patterns) if m]
+    for m in sorted(found, key=lambda m: m.start()):
+        if not re.match(r"(?i:the )?local authority\b", m.group(1), re.I):
             return canonical_name(m.group(1))
     for i, line in enumerate(head):
         # A letter's title that names a trust or ends early: "Focused visit to Sandwell
@@ -137,13 +139,14 @@ def visit_dates(lines: list[str], sent: date | None = None) -> tuple[date | None
         m = re.match(r"^Inspection dates?:\s*(.*)$", line, re.I)
         if m:
             span = m.group(1)
-            if not re.search(r"\d{4}$", span) and i + 1 < len(lines):
+            if not span[-4:].isdigit() and i + 1 < len(lines):
                 span += " " + lines[i + 1]
             dates = dates_in(span)
             if dates:
                 return min(dates), max(dates)
     joined = " ".join(lines[:120])
-    pattern = rf"(?:visit|inspection)\b[^.]*?\b(?:on|between|from)\s+({DATE_SPAN})"
+    # Bounded gaps: on a hostile line without full stops an unbounded [^.]*? is quadratic.
+    pattern = rf"(?:visit|inspection)\b[^.]{{0,300}}?\b(?:on|between|from)\s+({DATE_SPAN})"
     for m in re.finditer(pattern, joined, re.I):
         dates = dates_in(m.group(1), sent)
         if dates:
@@ -178,7 +181,7 @@ def lead_inspector(lines: list[str]) -> str | None:
                 names = _names(lines[i + 1])
             return names[0] if names else None
     for i, line in enumerate(lines):
-        if re.match(r"^Yours (sincerely|faithfully)", line, re.I):
+        if re.match(r"^Yours? (sincerely|faithfully)", line, re.I):  # "Your sincerely" (sic)
             for after in lines[i + 1 : i + 3]:
                 name = _name(after)
                 if name and not re.search(r"inspector|ofsted", name, re.I):
@@ -227,12 +230,12 @@ def recommendations(
             indent = len(raw_lines[i]) - len(raw_lines[i].lstrip())
             continue
         if current is None:
-            if PARAGRAPH.match(line) or SECTION_HEADING.match(line) or LIST_END.match(line):
+            if _ends_list(line) or SECTION_HEADING.match(line):
                 end = i
                 break
             continue  # the sentence that introduces the bullets
         deeper = len(raw_lines[i]) - len(raw_lines[i].lstrip()) > indent
-        unfinished = not re.search(r"[.?!)]$", current)
+        unfinished = not current.endswith((".", "?", "!", ")"))
         if _ends_list(line):
             end = i
             break

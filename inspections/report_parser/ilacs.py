@@ -12,12 +12,14 @@ from .model import (
     ParsedReport,
     ParsedSection,
     ReportError,
+    canonical_grade,
 )
 from .text import (
     AREA_START,
     DIGITS,
     NUMBER_ALONE,
     PARAGRAPH,
+    PARAGRAPH_NO_STOP,
     RECOMMENDATIONS_HEADING,
     SECTION_HEADING,
     SECTION_START,
@@ -86,7 +88,7 @@ class _Row:
         return REQUIRES_IMPROVEMENT.startswith(joined) and self.grade.lower() != joined
 
 
-def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
+def judgement_table(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
     """The judgement table's rows (area as printed, grade) and the line after it.
 
     Each cell is an area's opening words (AREA_START), the wrapped rest of an
@@ -119,6 +121,9 @@ def _judgements(raw_lines: list[str]) -> tuple[list[tuple[str, str]], int]:
             if m and (AREA_START.match(cell) or starts_lower(cell)):
                 text, tail = m.group(1), m.group(2)
             if AREA_START.match(text):
+                if rows and rows[-1].area.lower().startswith("overall effectiveness"):
+                    stop = True  # overall effectiveness is the table's last row
+                    break
                 rows.append(_Row(text, pending))
                 pending = ""
             elif rows and starts_lower(text) and len(rows[-1].area) + len(text) < AREA_MAX:
@@ -144,7 +149,13 @@ def _section_heading(lines: list[str], i: int) -> tuple[str, str, int] | None:
     for used in range(1, 4):
         m = SECTION_HEADING.match(text)
         if m:
-            return squash(m.group(1)), GRADES[m.group(2).lower()], used
+            # "… care leavers are: good": the verb is not part of the title.
+            title, grade = re.sub(r"\s+(?:is|are)$", "", squash(m.group(1))), m.group(2)
+            # "… protection require improvement to be" / "good": the grade is RI.
+            split = re.search(r"\s+requires? improvement(?: to(?: be)?)?$", title, re.I)
+            if split:
+                title, grade = title[: split.start()], REQUIRES_IMPROVEMENT
+            return title, canonical_grade(grade) or "", used
         if i + used >= len(lines):
             break
         following = lines[i + used]
@@ -154,58 +165,69 @@ def _section_heading(lines: list[str], i: int) -> tuple[str, str, int] | None:
     return None
 
 
-def _paragraphs(lines: list[str], begin: int, skip: range):
-    """Numbered paragraphs (running 1..N) and the graded sections they fall under."""
+def _paragraphs(
+    lines: list[str], begin: int, skip: range
+) -> tuple[list[ParsedParagraph], list[ParsedSection]]:
+    """Numbered paragraphs (running 1..N) and the graded sections they fall under.
+
+    One pass, each line looked at once. A number is taken only where it is the
+    next one expected; right after a section heading, the one after that too
+    (Ofsted's own slip: Windsor and Maidenhead 2020 goes from 14 to 16), so
+    that the checks can say which number is missing.
+    """
     paragraphs: list[ParsedParagraph] = []
     sections: list[ParsedSection] = []
-    section = ""
     current: ParsedParagraph | None = None
+    after_heading = False
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            paragraphs.append(current)
+            if sections:
+                section = sections[-1]
+                section.first_paragraph = section.first_paragraph or current.number
+                section.last_paragraph = current.number
+        current = None
+
     i = begin
     while i < len(lines):
         if i in skip:
             i += 1
             continue
         line = lines[i]
-        expected = len(paragraphs) + (current is not None) + 1
+        last = current.number if current else (paragraphs[-1].number if paragraphs else 0)
+        wanted = (last + 1, last + 2) if after_heading and last else (last + 1,)
         heading = _section_heading(lines, i)
         if heading:
             title, grade, used = heading
-            if current:
-                paragraphs.append(current)
-                current = None
+            close()
             sections.append(ParsedSection(title, grade))
-            section = title
+            after_heading = True
             i += used
             continue
-        m = PARAGRAPH.match(line)
+        m = PARAGRAPH.match(line) or PARAGRAPH_NO_STOP.match(line)
         alone = NUMBER_ALONE.match(line)
-        if m and int(m.group(1)) == expected:
-            if current:
-                paragraphs.append(current)
-            current = ParsedParagraph(expected, section, m.group(2))
+        section = sections[-1].title if sections else ""
+        if m and int(m.group(1)) in wanted:
+            close()
+            current = ParsedParagraph(int(m.group(1)), section, m.group(2))
         elif (
             alone
-            and int(alone.group(1)) == expected
+            and int(alone.group(1)) in wanted
             and i + 1 < len(lines)
             # "12." is a number; a bare "12" could be a stray marker, unless a sentence follows.
             and (line.endswith(".") or not starts_lower(lines[i + 1]))
         ):
-            if current:
-                paragraphs.append(current)
-            current = ParsedParagraph(expected, section, "")
+            close()
+            current = ParsedParagraph(int(alone.group(1)), section, "")
         elif RECOMMENDATIONS_HEADING.match(line):
-            if current:
-                paragraphs.append(current)
-            current = None
+            close()
         elif current is not None and not DIGITS.match(line):
             current.text = join(current.text, line)
+        after_heading = False
         i += 1
-    if current:
-        paragraphs.append(current)
-    for s in sections:
-        numbers = [p.number for p in paragraphs if p.section == s.title]
-        if numbers:
-            s.first_paragraph, s.last_paragraph = min(numbers), max(numbers)
+    close()
     return paragraphs, sections
 
 
@@ -215,10 +237,12 @@ KINDS = ("standard", "short")
 def parse(lines: list[str], raw_lines: list[str], kind: str) -> ParsedReport:
     """An ILACS report (standard or short inspection)."""
     report, missing, skip = front_matter(lines, raw_lines, kind)
-    report.judgements, table_end = _judgements(raw_lines)
+    report.judgements, table_end = judgement_table(raw_lines)
     if not report.judgements:
         missing.append("the judgement table (“Judgement … Grade”)")
-    report.paragraphs, report.sections = _paragraphs(lines, table_end, skip)
+    # Graded sections follow the list of what needs to improve; the summary above
+    # it may say "The experiences and progress of care leavers are good" in passing.
+    report.paragraphs, report.sections = _paragraphs(lines, max(table_end, skip.stop), skip)
     if not report.paragraphs:
         missing.append("the numbered paragraphs")
     outstanding = bool(report.judgements) and all(

@@ -34,6 +34,20 @@ GRADE_CODES = {
 }
 
 
+def canonical_grade(text: str) -> str | None:
+    """A grade as printed in canonical form; "Requires improvement" (the 2018-19
+    short form, and the misprint "Require improvement") is "Requires improvement to be good"."""
+    key = (
+        " ".join(text.split())
+        .rstrip(".")
+        .lower()
+        .replace("require improvement", "requires improvement")
+    )
+    if key == "requires improvement":
+        key = REQUIRES_IMPROVEMENT
+    return GRADES.get(key)
+
+
 def grade_code(label: str) -> str:
     """The stored value (inspections.models.Grade) for a grade as printed."""
     return GRADE_CODES[GRADES[" ".join(label.split()).rstrip(".").lower()]]

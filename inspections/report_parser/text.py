@@ -3,10 +3,11 @@ removed, and the helpers and patterns the format modules share.
 """
 
 import re
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
-
-import pypdfium2 as pdfium
+from pathlib import Path
 
 from .model import GRADE_PATTERN, ReportError
 
@@ -32,26 +33,57 @@ def extract_text(data: bytes) -> str:
         ) from None
 
 
+# Limits on reading a PDF's text (issue 12). Ofsted's longest reports run to
+# about 70 pages and 300,000 characters and take under 2 s and 150 MB.
+PDF_MAX_PAGES = 200
+PDF_MAX_SECONDS = 30
+PDF_MAX_MEMORY = 1024 * 1024 * 1024  # address space of the reading process
+PDF_MAX_CHARS = 3_000_000
+WORKER = Path(__file__).with_name("pdf_worker.py")
+
+
 def _pdf_text(data: bytes) -> str:
+    """The text of a PDF, read by pdf_worker.py in a child process under limits."""
+    limits = [str(PDF_MAX_PAGES), str(PDF_MAX_MEMORY), str(PDF_MAX_CHARS)]
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        done = subprocess.run(  # noqa: S603 (a fixed argv, no shell; the PDF goes to stdin)
+            [sys.executable, str(WORKER), *limits],
+            input=data,
+            capture_output=True,
+            timeout=PDF_MAX_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ReportError(
+            f"Reading the PDF’s text took longer than {PDF_MAX_SECONDS} seconds, so it was "
+            "stopped. An Ofsted report takes a second or two: this file is not one as published."
+        ) from None
+    reason = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode == 3:
+        if reason == "password":
             raise ReportError(
                 "The PDF is encrypted (password-protected). Upload the report as Ofsted "
                 "publishes it, without a password."
-            ) from None
-        raise ReportError(f"The PDF cannot be read; it may be damaged ({exc}).") from None
-    try:
-        pages = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
-    text = "\f".join(pages).replace("\r\n", "\n").replace("\r", "\n").translate(PDFIUM_HYPHENS)
+            )
+        if reason.startswith("pages "):
+            raise ReportError(
+                f"The PDF has {reason.split()[1]} pages; an Ofsted report has at most "
+                f"{PDF_MAX_PAGES}, so it was not read."
+            )
+        if reason == "chars":
+            raise ReportError(
+                f"The PDF holds more than {PDF_MAX_CHARS:,} characters of text; an Ofsted "
+                "report has far fewer, so it was not read."
+            )
+        raise ReportError(f"The PDF cannot be read; it may be damaged ({reason[8:]}).")
+    if done.returncode != 0:
+        raise ReportError(
+            f"Reading the PDF’s text needed more than {PDF_MAX_MEMORY // 2**20} MB of memory "
+            "(or failed part-way), so it was stopped. An Ofsted report needs far less: this "
+            "file is not one as published."
+        )
+    text = done.stdout.decode("utf-8", "surrogatepass")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(PDFIUM_HYPHENS)
     if not text.strip():
         raise ReportError(
             "The PDF has no text in it: it may be a scanned image. Upload the PDF from "
@@ -74,13 +106,23 @@ ONE_DATE = re.compile(rf"^{DAY}\s+(?:{MONTHS})\s+\d{{4}}$")
 GLYPHS = "◼▪■□•●○◆◦‣∙·➢►▶✓✔❖\ue000-\uf8ff"
 BULLET = re.compile(rf"^(?:[{GLYPHS}]\s*|[-–*]\s+)(?=\S)")
 BULLET_ALONE = re.compile(rf"^[{GLYPHS}]$")  # some PDFs put the glyph on a line of its own
-PARAGRAPH = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+# "12. Text", and "12.Text" where the PDF has no space: not "1.5 million".
+PARAGRAPH = re.compile(r"^(\d{1,3})\.(?:\s+|(?=[^\d\s]))(\S.*)$")
+# A paragraph number whose full stop the PDF lost: "34 Most children…" (taken only
+# where that number is the one expected next).
+PARAGRAPH_NO_STOP = re.compile(r"^(\d{1,3})\s+([A-Z]\S*\s.*)$")
 NUMBER_ALONE = re.compile(r"^(\d{1,3})\.?$")
 DIGITS = re.compile(r"^\d{1,3}$")
 PAGE_LABEL = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
 # Headings start with a capital: "areas for priority action" mid-sentence is no heading.
 RECOMMENDATIONS_HEADING = re.compile(r"^(?-i:W)hat needs to improve\b", re.I)
-SECTION_HEADING = re.compile(rf"^([A-Z‘'][^:]{{8,200}}?)\s*:\s*({GRADE_PATTERN})\.?$", re.I)
+# "The experiences and progress of care leavers: good"; in 2018-19 reports "… is good"
+# or "… protection requires improvement to be good".
+SECTION_HEADING = re.compile(
+    rf"^([A-Z‘'][^:]{{8,200}}?)(?:\s*:|\s+(?:is|are)|(?=\s))\s*"
+    rf"({GRADE_PATTERN}|requires improvement)\.?$",
+    re.I,
+)
 SECTION_START = re.compile(r"^(The experiences and progress of|The impact of leaders)\b", re.I)
 AREA_START = re.compile(
     r"^(The impact of leaders|The experiences and progress|Overall effectiveness)\b", re.I
@@ -88,7 +130,7 @@ AREA_START = re.compile(
 # Headings that end a bulleted list in letters and reports.
 LIST_END = re.compile(
     r"^(?=(?-i:[A-Z]))(Findings|Main findings|Headline findings|Summary|Context|Next steps|"
-    r"Areas for priority action|Areas of strength|Yours sincerely|What is working well|"
+    r"Areas for priority action|Areas of strength|Yours? sincerely|What is working well|"
     r"Ofsted will take the findings)\b",
     re.I,
 )
@@ -124,7 +166,9 @@ def join(text: str, more: str) -> str:
     """Join a wrapped line: one space, or none after a line-end hyphen."""
     if not text:
         return more
-    if re.search(r"[A-Za-z]-$", text):
+    # Look at the last two characters only: a search anchored at $ scans the whole
+    # (growing) paragraph, which made joining a paragraph's lines quadratic.
+    if text.endswith("-") and text[-2:-1].isalpha():
         return text + more
     return f"{text} {more}"
 
@@ -176,14 +220,19 @@ def clean_lines(text: str) -> list[str]:
     lines: list[str] = []
     footnote = 1
     for number, page in enumerate(pages):
-        while page and furniture(page[0], number):
-            page = page[1:]
-        while page and furniture(page[-1], number):
-            page = page[:-1]
-        page, footnote = _drop_footnotes(page, footnote)
+        # Indices, not page = page[1:]: a page of page numbers would cost its square.
+        first, last = 0, len(page)
+        while first < last and furniture(page[first], number):
+            first += 1
+        while last > first and furniture(page[last - 1], number):
+            last -= 1
+        page, footnote = _drop_footnotes(page[first:last], footnote)
         # Mid-page, a number on its own line may be a paragraph's number: the parsers decide.
         lines += [line for line in page if not (_is_address(line) or header(line, number))]
     return lines
+
+
+FOOTNOTE_LINES = 15
 
 
 def _drop_footnotes(page: list[str], expected: int) -> tuple[list[str], int]:
@@ -194,14 +243,16 @@ def _drop_footnotes(page: list[str], expected: int) -> tuple[list[str], int]:
     paragraph or heading (which tells it from a marker such as the "1" after
     "What needs to improve?" that some PDFs put on a line of its own).
     """
-    for i in range(1, len(page)):
+    # A footnote has at most 15 lines after its first: look no higher up the page,
+    # so that a page of any length costs the same (no line is looked at twice over).
+    for i in range(max(1, len(page) - FOOTNOTE_LINES - 1), len(page)):
         m = re.match(r"^\s*(\d{1,2})(?:\s+([A-Z‘“'\"(].*))?$", page[i])
         if not m or not expected <= int(m.group(1)) <= expected + 2:
             continue
         rest = [squash(line) for line in page[i + 1 :]]
         if m.group(2) is None and not rest:
             continue
-        if len(rest) > 15 or any(
+        if len(rest) > FOOTNOTE_LINES or any(
             BULLET.match(r) or PARAGRAPH.match(r) or SECTION_START.match(r) for r in rest
         ):
             continue
