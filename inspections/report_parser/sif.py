@@ -25,12 +25,12 @@ effectiveness of the Local Safeguarding Children Board", and re-inspections
 
 Pre-2013 reports are read by ``older.parse_old``. A web page saved in place of
 a report ("Report not found") and a Local Safeguarding Children Board review on
-its own are refused with a message saying so. What is read is checked
-(``check``) before it is returned: better no import than a wrong grade.
+its own are refused with a message saying so. What is read is checked by
+``validate``, with the rules registered here, before it is returned: better no
+import than a wrong grade.
 """
 
 import re
-from datetime import date
 
 from .model import ParsedReport, ReportError
 from .older import (
@@ -47,6 +47,7 @@ from .older import (
     register_name,
 )
 from .text import DIGITS, NUMBER_ALONE, join, squash, starts_lower
+from .validate import register
 
 SIF_TITLE = re.compile(
     r"^(?P<re>Re-? ?inspection|Inspection) of services for children in need of help", re.I
@@ -156,9 +157,7 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
             "from the Ofsted reports site and upload that."
         )
     if is_old(lines):
-        report = parse_old(lines)
-        check_old(report)
-        return report
+        return parse_old(lines)
     lines = _number_with_its_text(lines)
     title = first_match(lines, SIF_TITLE, 0, 12)
     if title < 0:
@@ -205,7 +204,6 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
     report.paragraphs = numbered_paragraphs(lines, table_end, end, section_of)
     _refuse_a_broken_run(lines, table_end, end, len(report.paragraphs))
     report.recommendations = _recommendations(lines, table_end, first, end)
-    check(report)
     return report
 
 
@@ -457,7 +455,9 @@ def _wraps(lines: list[str], i: int) -> bool:
     return bool(SENTENCE_END.search(line)) or len(line) > 70
 
 
-# --- Self-checks -----------------------------------------------------------------
+# --- Self-checks (run by ``validate`` for types "sif" and "other") ------------------
+# The dates (start <= end <= published) and furniture-free recommendations are
+# checked for every type in ``validate``.
 
 SIF_GRADES = {"Outstanding", "Good", "Requires improvement to be good", "Inadequate"}
 OLD_GRADES = {"Outstanding", "Good", "Adequate", "Inadequate"}
@@ -466,38 +466,23 @@ FURNITURE = re.compile(
     r"Review of the effectiveness of)",
     re.I,
 )
+KNOWN_AREAS = {area.lower() for area in (OVERALL, LSCB, *SIF_AREAS)}
+# An area that ends on part of a grade was cut in the wrong place.
+GRADE_FRAGMENT = re.compile(
+    r"\b(?:be|to|requires?|improvement|good|outstanding|inadequate|not judged|judged)$", re.I
+)
 
 
-def _check_common(report: ParsedReport) -> None:
-    numbers = [p.number for p in report.paragraphs]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise ReportError("The numbered paragraphs do not run 1, 2, 3 … without gaps.")
-    if not report.recommendations:
-        raise ReportError("Could not find the recommendations.")
-    for item in report.recommendations:
-        if not item.strip() or FURNITURE.search(item):
-            raise ReportError(f"A recommendation was not read cleanly: “{item[:80]}”.")
-    if report.start_date and report.end_date:
-        if report.start_date > report.end_date:
-            raise ReportError("The inspection ends before it starts.")
-        if report.published_date and report.end_date > report.published_date:
-            raise ReportError("The inspection ends after the report was published.")
-        if report.end_date > date.today():
-            raise ReportError("The inspection dates are in the future.")
-
-
-def check(report: ParsedReport) -> None:
-    """A SIF report's rules: the judgement keys are the SIF set in page order
-    (overall first, LSCB last when present), grades from the set, paragraphs
-    1..N, recommendations present and clean, start <= end <= published."""
-    # Rows are kept as printed; their meaning and order are checked. A row
-    # printed "Not judged" is left out.
+@register("sif")
+def _sif_areas_in_order(report: ParsedReport) -> str | None:
+    """Rows are kept as printed; their meaning and order are checked: overall
+    first, LSCB last when present. A row printed "Not judged" is left out."""
     keys = [area for area, _ in report.judgements]
     for key in keys:
         if key.lower() not in KNOWN_AREAS and (
             _sif_area(key) == key or GRADE_FRAGMENT.search(key) or len(key) > 80
         ):
-            raise ReportError(f"The judgement table row “{key}” is not an area of this framework.")
+            return f"the judgement table row “{key}” is not an area of this framework"
     known = [_sif_area(k) for k in keys]
     order = [OVERALL, *SIF_AREAS, LSCB]
     if (
@@ -506,23 +491,49 @@ def check(report: ParsedReport) -> None:
         or known != sorted(known, key=order.index)
         or not {OVERALL, SIF_AREAS[0], SIF_AREAS[4]} <= set(known)
     ):
-        raise ReportError(
-            "The judgement table does not have the single inspection framework's rows in "
-            "order: " + "; ".join(keys) + "."
-        )
+        return "the judgement table does not have the framework's rows in order: " + "; ".join(keys)
+    return None
+
+
+@register("sif")
+def _sif_grades(report: ParsedReport) -> str | None:
+    return _grades_from(report, SIF_GRADES)
+
+
+@register("other")
+def _old_grades(report: ParsedReport) -> str | None:
+    return _grades_from(report, OLD_GRADES)
+
+
+def _grades_from(report: ParsedReport, grades: set[str]) -> str | None:
+    if not report.judgements:
+        return "there are no judgements"
     for area, grade in report.judgements:
-        if grade not in SIF_GRADES:
-            raise ReportError(f"“{grade}” ({area}) is not a grade of this framework.")
-    _check_common(report)
-    if report.paragraphs and len(report.recommendations) > len(report.paragraphs):
-        raise ReportError("More recommendations were read than there are numbered paragraphs.")
+        if grade not in grades:
+            return f"“{grade}” ({area}) is not a grade of this framework"
+    return None
 
 
-KNOWN_AREAS = {area.lower() for area in (OVERALL, LSCB, *SIF_AREAS)}
-# An area that ends on part of a grade was cut in the wrong place.
-GRADE_FRAGMENT = re.compile(
-    r"\b(?:be|to|requires?|improvement|good|outstanding|inadequate|not judged|judged)$", re.I
-)
+@register("sif", "other")
+def _paragraphs_one_to_n(report: ParsedReport) -> str | None:
+    numbers = [p.number for p in report.paragraphs]
+    if numbers != list(range(1, len(numbers) + 1)):
+        return "the numbered paragraphs do not run 1, 2, 3 … without gaps"
+    if report.type == "other" and not numbers:
+        return "there are no numbered paragraphs"
+    return None
+
+
+@register("sif", "other")
+def _recommendations_read(report: ParsedReport) -> str | None:
+    if not report.recommendations:
+        return "no recommendations were found"
+    for item in report.recommendations:
+        if FURNITURE.search(item):
+            return f"a recommendation was not read cleanly: “{item[:80]}”"
+    if report.type == "sif" and 0 < len(report.paragraphs) < len(report.recommendations):
+        return "more recommendations were read than there are numbered paragraphs"
+    return None
 
 
 def _sif_area(printed: str) -> str:
@@ -542,11 +553,3 @@ def _sif_area(printed: str) -> str:
     if "leadership" in t:
         return SIF_AREAS[4]
     return printed
-
-
-def check_old(report: ParsedReport) -> None:
-    """A pre-2013 report: grades from the old four-point scale, paragraphs 1..N."""
-    for area, grade in report.judgements:
-        if grade not in OLD_GRADES:
-            raise ReportError(f"“{grade}” ({area}) is not a grade of this framework.")
-    _check_common(report)

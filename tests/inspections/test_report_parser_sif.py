@@ -567,7 +567,7 @@ def test_a_review_of_the_lscb_alone_is_refused_saying_so():
 
 
 def test_dates_after_publication_are_refused():
-    with pytest.raises(ReportError, match="after the report was published"):
+    with pytest.raises(ReportError, match="after the report.s date"):
         parse_report(sif_text(dates="Inspection date: 4 November 2015 – 26 November 2015"))
 
 
