@@ -135,11 +135,14 @@ def numbered_paragraphs(
     begin: int,
     end: int,
     section_of: Callable[[int], str] | None = None,
+    heading: Callable[[int], bool] | None = None,
 ) -> list[ParsedParagraph]:
     """The paragraphs numbered 1, 2, 3 … between lines begin and end, in order.
 
     A number counts only when it is the next one expected, so a "2013." that
-    a line starts with, or a table row "2.1", is not taken for a paragraph.
+    a line starts with, or a table row "2.1", is not taken for a paragraph. A
+    heading (``heading(i)``) ends a paragraph's text: unnumbered text after it
+    (a summary for children, a section's introduction) belongs to no paragraph.
     """
     paragraphs: list[ParsedParagraph] = []
     current: ParsedParagraph | None = None
@@ -154,6 +157,9 @@ def numbered_paragraphs(
                 paragraphs.append(current)
             section = section_of(i) if section_of else ""
             current = ParsedParagraph(expected, section, m.group(2) if m else "")
+        elif current is not None and heading and heading(i):
+            paragraphs.append(current)
+            current = None
         elif current is not None and not DIGITS.match(line):
             current.text = join(current.text, line)
     if current:
@@ -298,7 +304,12 @@ def parse_old(lines: list[str]) -> ParsedReport:
     while body_start < len(lines) and re.search(r"\s\d{1,3}$", lines[body_start]):
         body_start += 1  # the table of contents
     body_end = findings if findings > body_start else len(lines)
-    report.paragraphs = numbered_paragraphs(lines, body_start, body_end)
+    report.paragraphs = numbered_paragraphs(
+        lines,
+        body_start,
+        body_end,
+        heading=lambda i: any(OLD_SECTION_GRADE.match(x) for x in lines[i : i + 3]),
+    )
     areas = first_match(lines, AREAS_FOR_IMPROVEMENT, body_start, body_end)
     if areas >= 0:
         report.recommendations = _old_recommendations(lines, areas, body_end)

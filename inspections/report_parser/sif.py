@@ -201,7 +201,19 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
     def section_of(i: int) -> str:
         return next((t for start, t in reversed(sections) if start <= i), "")
 
-    report.paragraphs = numbered_paragraphs(lines, table_end, end, section_of)
+    def heading(i: int) -> bool:
+        line = lines[i]
+        return (
+            len(line) < 100
+            and not SENTENCE_END.search(line)
+            and bool(
+                REC_END.match(line)
+                or REC_GROUP.match(line)
+                or any(re.match(pattern, line) for pattern, _ in SECTION_TITLES)
+            )
+        )
+
+    report.paragraphs = numbered_paragraphs(lines, table_end, end, section_of, heading)
     _refuse_a_broken_run(lines, table_end, end, len(report.paragraphs))
     report.recommendations = _recommendations(lines, table_end, first, end)
     return report
@@ -333,8 +345,11 @@ def _section_starts(lines: list[str], begin: int, end: int) -> list[tuple[int, s
         # A heading, not a paragraph or an entry in the contents ("… 12").
         if PARAGRAPH.match(lines[i]) or re.search(r"\s\d{1,3}$", lines[i]):
             continue
-        text = join(lines[i], lines[i + 1]) if i + 1 < len(lines) else lines[i]
-        name = next((name for pattern, name in SECTION_TITLES if re.match(pattern, text)), None)
+        texts = [lines[i], join(lines[i], lines[i + 1]) if i + 1 < len(lines) else lines[i]]
+        name = next(
+            (name for pattern, name in SECTION_TITLES for t in texts if re.match(pattern, t)),
+            None,
+        )
         if name:
             starts.append((i, name))
     return starts
