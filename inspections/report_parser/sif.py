@@ -81,7 +81,9 @@ OVERALL_LINE = re.compile(
 LSCB_LINE = re.compile(
     r"^The (?:judgement for the )?(?:effectiveness of the )?"
     r"(?:Local Safeguarding Children Board|LSCB)"
-    rf"(?: \(LSCB\))?(?: in [A-Z][^.]{{0,40}}?)? (?:is |are )?(?P<grade>{GRADE})(?![a-z])",
+    rf"(?: \(LSCB\))?(?: in [A-Z][^.]{{0,40}}?)? (?:is |are )?(?P<grade>{GRADE})"
+    # The statement ends there: not "The LSCB is good at …".
+    r"(?:\.|\s+because:?|\d{1,2})?\s*$",
     re.I,
 )
 # Where the LSCB's part of the report starts: none of it is the authority's.
@@ -329,8 +331,9 @@ def _judgements(lines: list[str], title: int) -> tuple[str, list[tuple[str, str]
 
 def _lscb_grade(lines: list[str], start: int) -> str:
     for i in range(len(lines)):
-        text = lines[i] if i + 1 >= len(lines) else join(lines[i], lines[i + 1])
-        m = LSCB_LINE.match(text)
+        m = LSCB_LINE.match(lines[i])
+        if not m and i + 1 < len(lines):  # "… (LSCB) is" / "good."
+            m = LSCB_LINE.match(join(lines[i], lines[i + 1]))
         if m:
             return grade_label(m.group("grade"))
     raise ReportError(

@@ -436,6 +436,13 @@ def test_rows_out_of_the_frameworks_order_are_refused():
         parse_report(sif_text(table=table))
 
 
+def test_the_lscb_grade_is_its_statement_not_a_sentence_that_starts_alike():
+    text = sif_text(
+        overall="Children’s services in Barnsley are good\nThe LSCB is good at sharing data.",
+    ).replace("The Local Safeguarding Children Board is good\n", "The LSCB is inadequate.\n")
+    assert dict(parse_report(text).judgements)["Local Safeguarding Children Board"] == "Inadequate"
+
+
 def test_lscb_grade_missing_from_a_report_that_reviews_the_lscb_is_refused():
     text = sif_text().replace("The Local Safeguarding Children Board is good\n", "")
     with pytest.raises(ReportError, match="Local Safeguarding Children Board"):
