@@ -310,9 +310,10 @@ def parse_old(lines: list[str]) -> ParsedReport:
         body_end,
         heading=lambda i: any(OLD_SECTION_GRADE.match(x) for x in lines[i : i + 3]),
     )
-    areas = first_match(lines, AREAS_FOR_IMPROVEMENT, body_start, body_end)
-    if areas >= 0:
-        report.recommendations = _old_recommendations(lines, areas, body_end)
+    # Safeguarding and looked after children reports have a list in each part.
+    for i in range(body_start, body_end):
+        if AREAS_FOR_IMPROVEMENT.match(lines[i]):
+            report.recommendations += _old_recommendations(lines, i, body_end)
     if findings >= 0:
         report.judgements = _main_findings(lines, findings)
     missing = []

@@ -648,6 +648,25 @@ def test_a_pre_2013_report_is_type_other_with_grades_as_printed():
     assert got["sections"] == []
 
 
+def test_a_safeguarding_and_looked_after_report_gives_both_lists_in_order():
+    title = "Inspection of safeguarding and looked\nafter children services"
+    second_list = (
+        "5. Health outcomes have improved.\n"
+        "Leadership and management\nGrade 3 (Adequate)\n"
+        "Areas for improvement\n6. The local authority should take the following action.\n"
+        "Within three months:\n\uf0b7 ensure that care leavers have pathway plans.\n"
+        "Record of main findings\n"
+    )
+    text = OLD.replace("Inspection of looked after children\nservices", title).replace(
+        "5. Health outcomes have improved.\nRecord of main findings\n", second_list
+    )
+    report = parse_report(text)
+    assert report.type == "other"
+    assert report.recommendations[-1] == "ensure that care leavers have pathway plans."
+    assert len(report.recommendations) == 5
+    assert report.to_expected_dict()["paragraph_count"] == 6
+
+
 def test_a_pre_2013_report_without_its_record_of_main_findings_is_refused():
     with pytest.raises(ReportError, match="record of main findings"):
         parse_report(OLD.split("Record of main findings\nServices")[0])
