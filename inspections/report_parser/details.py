@@ -28,9 +28,22 @@ from .text import (
 # --- The parts of a report ---------------------------------------------------
 
 
+OLDER_TITLE = re.compile(
+    r"^(?:Re-inspection|Inspection) of services for children in need of help\b|"
+    r"^Inspection of (?:safeguarding and )?looked after children(?:['’]s)? services\b",
+    re.I,
+)
+
+
 def report_kind(lines: list[str]) -> str:
     """standard, short, focused_visit, monitoring_visit or jtai, from the title."""
     for line in lines[:80]:
+        if OLDER_TITLE.match(line):
+            # Read by sif.py once it can (sif.is_sif comes first); until then, say so.
+            raise ReportError(
+                "This is a report of the single inspection framework (2013-2018) or an "
+                f"earlier framework (“{line}”): this version cannot read those yet."
+            )
         if re.match(r"^Joint targeted area inspection\b", line, re.I):
             return "jtai"
         if re.match(r"^Focused visit\b", line, re.I):
@@ -92,9 +105,9 @@ def authority_name(lines: list[str]) -> str:
     for i, line in enumerate(head):
         # A letter's title that names a trust or ends early: "Focused visit to Sandwell
         # Children's Trust", "Focused visit to Durham's children's services".
-        m = re.match(r"^(?:Focused|Monitoring) visit (?:to|of) (.+)$", line, re.I)
-        if m:
-            printed = re.sub(r"['’]s$", "", m.group(1).strip())
+        letter = re.match(r"^(?:Focused|Monitoring) visit (?:to|of) (.+)$", line, re.I)
+        if letter:
+            printed = re.sub(r"['’]s$", "", letter.group(1).strip())
             if is_known(canonical_name(printed)):
                 return canonical_name(printed)
         # JTAI: "Joint targeted area inspection of the multi-agency response to … in X".
@@ -104,11 +117,11 @@ def authority_name(lines: list[str]) -> str:
                 if not starts_lower(following):
                     break
                 title = join(title, following)
-            m = re.search(rf" in {name}$", title) or re.search(
+            jtai = re.search(rf" in {name}$", title) or re.search(
                 rf"^Joint targeted area inspection of {name}$", title, re.I
             )
-            if m:
-                return canonical_name(m.group(1))
+            if jtai:
+                return canonical_name(jtai.group(1))
         # Older titles: the council's name, then "Inspection of [local authority]
         # children's [social care] services".
         if i and re.match(

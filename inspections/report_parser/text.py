@@ -249,6 +249,8 @@ def _drop_footnotes(page: list[str], expected: int) -> tuple[list[str], int]:
         m = re.match(r"^\s*(\d{1,2})(?:\s+([A-Z‘“'\"(].*))?$", page[i])
         if not m or not expected <= int(m.group(1)) <= expected + 2:
             continue
+        if ONE_DATE.match(squash(page[i])):
+            continue  # "3 March 2022", a letter's date: no footnote
         rest = [squash(line) for line in page[i + 1 :]]
         if m.group(2) is None and not rest:
             continue
@@ -266,18 +268,23 @@ def dates_in(span: str, sent: date | None = None) -> list[date]:
     A span without a year ("on 30 and 31 January") takes it from the date the
     letter was sent: the same year, or the one before if that month is later.
     """
-    found: list[list[int | None]] = []  # [day, month, year]
+    found: list[list[int]] = []  # [day, month, year], 0 until known
     tokens = re.findall(rf"(\d{{4}})|({MONTHS})|(\d{{1,2}})(?:st|nd|rd|th)?", span)
     for year, month, day in tokens:
         if day:
-            found.append([int(day), None, None])
+            found.append([int(day), 0, 0])
         elif month:
             number = MONTHS.split("|").index(month) + 1
             for item in found:
                 item[1] = item[1] or number
         else:
-            for item in found:
-                item[2] = item[2] or int(year)
+            # "29 and 30 December, and 1 January 2022": a month after a later
+            # one in the same span belongs to the year before.
+            next_year, next_month = int(year), 13
+            for item in reversed(found):
+                if not item[2]:
+                    item[2] = next_year - (item[1] > next_month)
+                next_year, next_month = item[2], item[1] or next_month
     if sent is not None:
         for item in found:
             if item[1] and not item[2]:
