@@ -19,8 +19,10 @@ GRADES = {
     "good": "Good",
     "requires improvement to be good": "Requires improvement to be good",
     "inadequate": "Inadequate",
-    "adequate": "Adequate",  # sif branch: the pre-2013 four-point scale
 }
+# sif branch: the pre-2013 four-point scale has "Adequate" where later ones have
+# "Requires improvement to be good"; only pre-2013 reports ("other") use it.
+OLDER_GRADES = {**GRADES, "adequate": "Adequate"}
 REQUIRES_IMPROVEMENT = "requires improvement to be good"
 GRADE_PATTERN = r"outstanding|good|requires improvement to be good|inadequate"
 
@@ -50,7 +52,7 @@ def canonical_grade(text: str) -> str | None:
 
 def grade_code(label: str) -> str:
     """The stored value (inspections.models.Grade) for a grade as printed."""
-    return GRADE_CODES[GRADES[" ".join(label.split()).rstrip(".").lower()]]
+    return GRADE_CODES[OLDER_GRADES[" ".join(label.split()).rstrip(".").lower()]]
 
 
 def match_judgement_area(text: str, kind: str | None = None) -> str | None:
