@@ -55,7 +55,11 @@ __all__ = [
 def report_lines(text: str) -> tuple[list[str], list[str]]:
     """The report's body lines: as laid out (raw), and with spacing squashed."""
     raw_lines = clean_lines(text)
-    end = next((i for i, line in enumerate(raw_lines) if BODY_END.match(line.strip())), None)
+    # sif branch: pre-2013 reports print "© Crown copyright" on their cover, so the
+    # closing boilerplate is looked for only after the first 15 lines.
+    end = next(
+        (i for i, line in enumerate(raw_lines) if i >= 15 and BODY_END.match(line.strip())), None
+    )
     raw_lines = raw_lines[:end]
     return [squash(line) for line in raw_lines], raw_lines
 

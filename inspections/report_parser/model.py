@@ -20,6 +20,9 @@ GRADES = {
     "requires improvement to be good": "Requires improvement to be good",
     "inadequate": "Inadequate",
 }
+# sif branch: the pre-2013 four-point scale has "Adequate" where later ones have
+# "Requires improvement to be good"; only pre-2013 reports ("other") use it.
+OLDER_GRADES = {**GRADES, "adequate": "Adequate"}
 REQUIRES_IMPROVEMENT = "requires improvement to be good"
 GRADE_PATTERN = r"outstanding|good|requires improvement to be good|inadequate"
 
@@ -29,6 +32,7 @@ GRADE_CODES = {
     "Good": "good",
     "Requires improvement to be good": "requires_improvement",
     "Inadequate": "inadequate",
+    "Adequate": "adequate",  # sif branch: the pre-2013 four-point scale
 }
 
 
@@ -48,16 +52,28 @@ def canonical_grade(text: str) -> str | None:
 
 def grade_code(label: str) -> str:
     """The stored value (inspections.models.Grade) for a grade as printed."""
-    return GRADE_CODES[GRADES[" ".join(label.split()).rstrip(".").lower()]]
+    return GRADE_CODES[OLDER_GRADES[" ".join(label.split()).rstrip(".").lower()]]
 
 
-def match_judgement_area(text: str) -> str | None:
+def match_judgement_area(text: str, kind: str | None = None) -> str | None:
     """The stored area (inspections.models.JudgementArea) for an area as printed.
 
     Matches on the words that tell the areas apart, so the 2018-22 combined
     area, the 2023+ areas and printing slips ("children care leavers") all map.
+    ``kind`` is the report's inspection_kind: pre-2013 rows ("other") are all "other".
     """
     t = " ".join(text.split()).lower()
+    # sif branch: pre-2013 rows, and the SIF (2013-18) rows that differ from ILACS's.
+    if kind == "other":
+        return "other"
+    if "local safeguarding children board" in t:
+        return "lscb"
+    if t.startswith("leadership, management and governance"):
+        return "leadership"
+    if t.startswith("adoption performance"):
+        return "adoption"
+    if "achieving permanence" in t:
+        return "looked_after"
     if t.startswith("overall effectiveness"):
         return "overall"
     if "leaders" in t and "children and families" in t:
