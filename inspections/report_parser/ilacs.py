@@ -25,6 +25,7 @@ from .text import (
     SECTION_START,
     cells,
     join,
+    join_all,
     squash,
     starts_lower,
 )
@@ -178,11 +179,13 @@ def _paragraphs(
     paragraphs: list[ParsedParagraph] = []
     sections: list[ParsedSection] = []
     current: ParsedParagraph | None = None
+    pieces: list[str] = []  # the current paragraph's lines, joined once it closes
     after_heading = False
 
     def close() -> None:
         nonlocal current
         if current is not None:
+            current.text = join_all(pieces)
             paragraphs.append(current)
             if sections:
                 section = sections[-1]
@@ -211,7 +214,8 @@ def _paragraphs(
         section = sections[-1].title if sections else ""
         if m and int(m.group(1)) in wanted:
             close()
-            current = ParsedParagraph(int(m.group(1)), section, m.group(2))
+            current = ParsedParagraph(int(m.group(1)), section, "")
+            pieces = [m.group(2)]
         elif (
             alone
             and int(alone.group(1)) in wanted
@@ -221,10 +225,11 @@ def _paragraphs(
         ):
             close()
             current = ParsedParagraph(int(alone.group(1)), section, "")
+            pieces = []
         elif RECOMMENDATIONS_HEADING.match(line):
             close()
         elif current is not None and not DIGITS.match(line):
-            current.text = join(current.text, line)
+            pieces.append(line)
         after_heading = False
         i += 1
     close()

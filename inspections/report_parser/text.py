@@ -173,6 +173,17 @@ def join(text: str, more: str) -> str:
     return f"{text} {more}"
 
 
+def join_all(pieces: list[str]) -> str:
+    """Wrapped lines joined as `join` joins two, in one pass (linear in the text)."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and not (out[-1].endswith("-") and out[-1][-2:-1].isalpha()):
+            out.append(" ")
+        if piece or not out:
+            out.append(piece)
+    return "".join(out).strip() if out else ""
+
+
 def starts_lower(text: str) -> bool:
     return bool(text) and (text[0].islower() or text[0] in "(,;")
 

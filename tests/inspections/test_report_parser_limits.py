@@ -60,7 +60,9 @@ def test_parsing_time_grows_linearly():
             parse_report(text)
         return time.perf_counter() - started
 
-    small, large = min(seconds(100_000) for _ in range(2)), seconds(400_000)
+    # The best of three runs each, so that another process's burst does not decide it.
+    small = min(seconds(100_000) for _ in range(3))
+    large = min(seconds(400_000) for _ in range(3))
     assert large < 9 * max(small, 0.01)
 
 
