@@ -294,12 +294,14 @@ class _Importer:
         changes += self._sync_recommendations(inspection, paragraphs)
         return ImportSummary(inspection=inspection, created=created, changes=changes)
 
-    def _details(self) -> dict[str, date | str | None]:
+    def _details(self) -> dict[str, date | str | bool | None]:
         return {
             "start_date": self.parsed.start_date,
             "end_date": self.parsed.end_date,
             "published_date": self.parsed.published_date,
             "lead_inspector": self.parsed.lead_inspector or "",
+            # A focused visit naming priority actions starts the draft plan's clock.
+            "priority_actions": bool(self.parsed.priority_actions),
         }
 
     def _inspection(self) -> tuple[Inspection, bool]:
