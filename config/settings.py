@@ -137,7 +137,7 @@ LOGIN_REDIRECT_URL = "/"
 # SIGNIN_COOLOFF_MINUTES after the last failure. An admin can unlock at once
 # (Admin > Axes > Access attempts: delete the rows; or `manage.py axes_reset_username`).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "config.signin.ThrottlingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")

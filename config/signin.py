@@ -1,10 +1,24 @@
 """Sign-in throttling hooks for django-axes: the client's address and the lock-out page."""
 
+from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+
+class ThrottlingBackend(AxesStandaloneBackend):
+    """django-axes' check, for sign-ins over the web only.
+
+    A sign-in from code (a management command, a shell, a test's authenticate())
+    has no request and no address to throttle; axes would refuse it outright.
+    """
+
+    def authenticate(self, request: HttpRequest | None, *args: object, **kwargs: object) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -46,7 +60,9 @@ def lockout_response(
     out, whatever the password: the page never says whether the password was right.
     """
     username = str((credentials or {}).get("username") or request.POST.get("username", ""))
-    form = AuthenticationForm(request, initial={"username": username})
-    form.add_error(None, lockout_message())
-    context = {"form": form, "next": request.POST.get("next", ""), "locked_out": True}
+    context = {
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "next": request.POST.get("next", ""),
+        "lockout": lockout_message(),
+    }
     return render(request, "registration/login.html", context, status=429)
