@@ -49,7 +49,7 @@ class RequestBodyLimitMiddleware:
                     spooled.write(chunk)
                 spooled.seek(0)
                 request.META["CONTENT_LENGTH"] = str(size)
-                request._stream = LimitedStream(spooled, size)  # type: ignore[attr-defined]
+                request._stream = LimitedStream(spooled, size)  # type: ignore[assignment,arg-type]
                 return self.get_response(request)
         return self.get_response(request)
 
