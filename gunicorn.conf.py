@@ -1,0 +1,31 @@
+"""Gunicorn settings for production: `scripts/production.sh web`.
+
+Chosen by measurement (README, Production: benchmarks/load/ on the 2-core
+machine): threaded workers, as a request spends much of its time waiting for
+the database, and a worker per core plus one. Each can be set from the
+environment without editing this file.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Processes: one per core, plus one to cover a worker that is restarting.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() + 1)))
+# Threads per process (the gthread worker). Each thread keeps its own database
+# connection (CONN_MAX_AGE), so PostgreSQL sees up to workers x threads of them.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request taking longer than this is killed and its worker restarted. The
+# slowest pages (board reports, Excel exports) take well under a second.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Behind a proxy that keeps connections open to us.
+keepalive = 5
+# Recycle workers now and then, so slow leaks cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Access log to stdout, errors to stderr: let the service manager keep them.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+# Request line and headers are bounded by gunicorn's defaults; the body by
+# config.middleware.RequestBodyLimitMiddleware.
