@@ -25,7 +25,8 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # Access log to stdout, errors to stderr: let the service manager keep them.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# GUNICORN_ACCESS_LOG=off for none (the load benchmark).
+accesslog = None if os.environ.get("GUNICORN_ACCESS_LOG") == "off" else "-"
 errorlog = "-"
 # Request line and headers are bounded by gunicorn's defaults; the body by
 # config.middleware.RequestBodyLimitMiddleware.

@@ -4,10 +4,15 @@ database connections, and SQLite in WAL mode with immediate transactions."""
 import sqlite3
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.contrib.auth.hashers import (
+    Argon2PasswordHasher,
+    PBKDF2PasswordHasher,
+    make_password,
+)
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from config import settings as project_settings
+from config.hashers import Argon2Hasher
 from tests.helpers import make_user
 
 PASSWORD = "correct horse battery staple"
@@ -29,8 +34,24 @@ def production_hashers(settings):
 
 def test_argon2_is_the_first_hasher_and_the_old_ones_still_verify():
     hashers = project_settings.PASSWORD_HASHERS
-    assert hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert hashers[0] == "config.hashers.Argon2Hasher"
     assert "django.contrib.auth.hashers.PBKDF2PasswordHasher" in hashers
+    hashed = Argon2Hasher().encode(PASSWORD, Argon2Hasher().salt())
+    assert hashed.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@pytest.mark.django_db
+def test_a_hash_with_djangos_argon2_settings_is_brought_to_ours(client, production_hashers):
+    user = make_user("olive")
+    user.password = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    user.save()
+    assert "m=102400" in user.password
+    assert (
+        client.post("/accounts/login/", {"username": "olive", "password": PASSWORD}).status_code
+        == 302
+    )
+    user.refresh_from_db()
+    assert "m=19456,t=2,p=1" in user.password
 
 
 @pytest.mark.django_db
@@ -45,7 +66,7 @@ def test_an_old_pbkdf2_hash_becomes_argon2_at_sign_in(client, production_hashers
 
     assert response.status_code == 302
     user.refresh_from_db()
-    assert user.password.startswith("argon2$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     assert user.check_password(PASSWORD)
 
 
