@@ -1,20 +1,22 @@
 """Gunicorn settings for production: `scripts/production.sh web`.
 
-Chosen by measurement (README, Production: benchmarks/load/ on the 2-core
-machine): threaded workers, as a request spends much of its time waiting for
-the database, and a worker per core plus one. Each can be set from the
-environment without editing this file.
+Chosen by measurement (README, Production; benchmarks/load/run.py on the
+2-core machine): a process per core, 8 threads each. Pages are CPU-bound
+Python (templates, ORM), so more processes than cores only take turns; threads
+cover the time a request waits for PostgreSQL. Measured, 50 people: 2 x 8
+served the most requests with the lowest p95, ahead of 3 x 4, 2 x 4 and 5 x 1.
+Each setting can be changed from the environment without editing this file.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Processes: one per core, plus one to cover a worker that is restarting.
-workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() + 1)))
+# Processes: one per core.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count())))
 # Threads per process (the gthread worker). Each thread keeps its own database
 # connection (CONN_MAX_AGE), so PostgreSQL sees up to workers x threads of them.
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A request taking longer than this is killed and its worker restarted. The
 # slowest pages (board reports, Excel exports) take well under a second.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

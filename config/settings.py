@@ -153,7 +153,8 @@ AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
 # TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For,
 # so the address throttled is the person's, not the proxy's.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
-# Usernames are stored in the access log; no passwords ever are.
+# No log line per failed sign-in: Admin > Axes > Access attempts lists them
+# (with the username and address; passwords are never stored).
 AXES_VERBOSE = False
 
 # Background tasks (django.tasks), kept in the database and run by

@@ -44,7 +44,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--authorities", type=int, default=150)
-    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--port", type=int, default=18766)
     parser.add_argument("--database", default="ofsted_load")
     parser.add_argument("--reuse-database", action="store_true")
     args = parser.parse_args()
