@@ -95,21 +95,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+SQLITE_OPTIONS = {
+    # Take the write lock when a transaction starts, so two people saving the
+    # same action are serialised rather than one failing half-way.
+    "transaction_mode": "IMMEDIATE",
+    # WAL: readers never wait for a writer, nor a writer for readers; only
+    # writers queue, one at a time. synchronous=NORMAL is safe with WAL (a
+    # power cut may lose the last commits, never corrupt the file).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # Seconds a writer waits for the lock before "database is locked":
+    # a burst of saves queues rather than fails (each write takes milliseconds).
+    "timeout": envint("SQLITE_TIMEOUT", "20"),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            # Take the write lock when a transaction starts, so two people saving the
-            # same action are serialised rather than one failing half-way.
-            "transaction_mode": "IMMEDIATE",
-            # WAL: readers never wait for a writer, nor a writer for readers; only
-            # writers queue, one at a time. synchronous=NORMAL is safe with WAL (a
-            # power cut may lose the last commits, never corrupt the file).
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            # Seconds a writer waits for the lock before "database is locked":
-            # a burst of saves queues rather than fails (each write takes milliseconds).
-            "timeout": envint("SQLITE_TIMEOUT", "20"),
-        }
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new passwords, and old PBKDF2 ones at their next sign-in, are

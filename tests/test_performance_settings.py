@@ -3,6 +3,7 @@ database connections, and SQLite in WAL mode with immediate transactions."""
 
 import sqlite3
 
+import dj_database_url
 import pytest
 from django.contrib.auth.hashers import (
     Argon2PasswordHasher,
@@ -88,16 +89,29 @@ def test_connections_are_kept_and_health_checked():
     assert database["CONN_MAX_AGE"] == (0 if project_settings.DEBUG else 60)
 
 
+def _sqlite(path) -> dict:
+    """A SQLite database with the project's options (whichever database the tests use)."""
+    return {
+        **dj_database_url.parse(f"sqlite:///{path}"),
+        "OPTIONS": project_settings.SQLITE_OPTIONS,
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "AUTOCOMMIT": True,
+        "ATOMIC_REQUESTS": False,
+        "TIME_ZONE": None,
+    }
+
+
+def test_the_default_sqlite_database_gets_the_options():
+    if project_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        options = project_settings.DATABASES["default"]["OPTIONS"]
+        assert options.items() >= project_settings.SQLITE_OPTIONS.items()
+    assert project_settings.SQLITE_OPTIONS["transaction_mode"] == "IMMEDIATE"
+    assert project_settings.SQLITE_OPTIONS["timeout"] >= 5
+
+
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path, django_db_blocker):
-    options = project_settings.DATABASES["default"].get("OPTIONS", {})
-    if project_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("the tests run on PostgreSQL: the SQLite options are not in use")
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert options["timeout"] >= 5
-    # A real file database opened with the project's options.
-    wrapper = DatabaseWrapper(
-        {**project_settings.DATABASES["default"], "NAME": str(tmp_path / "db.sqlite3")}, "wal"
-    )
+    wrapper = DatabaseWrapper(_sqlite(tmp_path / "db.sqlite3"), "wal")
     # pytest-django blocks every connection outside the test database; this one is ours.
     with django_db_blocker.unblock(), wrapper.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
@@ -107,23 +121,25 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path, django_db
     wrapper.close()
 
 
-def test_with_wal_a_reader_does_not_wait_for_a_writer(tmp_path, django_db_blocker):
-    if project_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("the tests run on PostgreSQL: the SQLite options are not in use")
-    settings_dict = {**project_settings.DATABASES["default"], "NAME": str(tmp_path / "db.sqlite3")}
+def test_with_wal_a_writer_commits_while_someone_is_reading(tmp_path, django_db_blocker):
+    """Without WAL, a commit waits for every open read to finish (and fails after
+    the timeout); with it, the commit goes through and the reader keeps its snapshot."""
+    settings_dict = _sqlite(tmp_path / "db.sqlite3")
+    settings_dict["OPTIONS"] = {**settings_dict["OPTIONS"], "timeout": 0.5}
     writer = DatabaseWrapper(settings_dict, "writer")
     with django_db_blocker.unblock():
         with writer.cursor() as cursor:
             cursor.execute("CREATE TABLE t (n INTEGER)")
             cursor.execute("INSERT INTO t VALUES (1)")
-        writer.set_autocommit(False)
-        with writer.cursor() as cursor:
-            cursor.execute("INSERT INTO t VALUES (2)")  # holds the write lock, uncommitted
-        reader = sqlite3.connect(tmp_path / "db.sqlite3", timeout=0)
+        reader = sqlite3.connect(tmp_path / "db.sqlite3", timeout=0, isolation_level=None)
         try:
-            # No "database is locked" even with no timeout at all: WAL lets it read.
+            reader.execute("BEGIN")
             assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+            with writer.cursor() as cursor:
+                cursor.execute("INSERT INTO t VALUES (2)")  # autocommit: commits here
+            assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+            reader.execute("COMMIT")
+            assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 2
         finally:
             reader.close()
-        writer.rollback()
-        writer.close()
+            writer.close()
