@@ -31,7 +31,10 @@ demo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 
+# The development server and the background task worker together; Ctrl-C stops both.
 run: demo
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

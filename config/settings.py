@@ -6,6 +6,7 @@ sets SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_tasks_db",
     "inspections",
     "improvement",
 ]
@@ -48,13 +51,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body (the CSRF check reads request.POST).
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,19 +84,43 @@ TEMPLATES = [
     },
 ]
 
-# SQLite by default; PostgreSQL (psycopg 3) with DATABASE_URL=postgres://user@host:5432/name
+# SQLite by default; PostgreSQL (psycopg 3) with DATABASE_URL=postgres://user@host:5432/name.
+# Connections are kept for CONN_MAX_AGE seconds (opening one costs a few ms on
+# PostgreSQL, on every request otherwise) and checked before reuse, so a database
+# restart costs one failed check rather than one failed request.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        conn_max_age=envint("CONN_MAX_AGE", "0" if DEBUG else "60"),
+        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+SQLITE_OPTIONS = {
     # Take the write lock when a transaction starts, so two people saving the
     # same action are serialised rather than one failing half-way.
-    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    "transaction_mode": "IMMEDIATE",
+    # WAL: readers never wait for a writer, nor a writer for readers; only
+    # writers queue, one at a time. synchronous=NORMAL is safe with WAL (a
+    # power cut may lose the last commits, never corrupt the file).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # Seconds a writer waits for the lock before "database is locked":
+    # a burst of saves queues rather than fails (each write takes milliseconds).
+    "timeout": envint("SQLITE_TIMEOUT", "20"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 first: new passwords, and old PBKDF2 ones at their next sign-in, are
+# stored with it (Django re-hashes on a successful check). At the settings in
+# config/hashers.py a check costs ~30 ms of CPU, against ~750 ms for Django's
+# PBKDF2 default, and stays memory-hard. The others stay so old hashes verify.
+PASSWORD_HASHERS = [
+    "config.hashers.Argon2Hasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -97,6 +129,36 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "improvement:home"  # each role lands on its natural page
+
+# Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins
+# for one username (from anywhere), or from one address (for any username),
+# further attempts are refused, even with the right password, for
+# SIGNIN_COOLOFF_MINUTES after the last failure. An admin can unlock at once
+# (Admin > Axes > Access attempts: delete the rows; or `manage.py axes_reset_username`).
+AUTHENTICATION_BACKENDS = [
+    "config.signin.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Trying again while locked out does not restart the cool-off, so the page can
+# say when to try again (and someone else cannot keep a person locked out for ever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
+# Behind a reverse proxy every request comes from the proxy's address: set
+# TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For,
+# so the address throttled is the person's, not the proxy's.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# No log line per failed sign-in: Admin > Axes > Access attempts lists them
+# (with the username and address; passwords are never stored).
+AXES_VERBOSE = False
+
+# Background tasks (django.tasks), kept in the database and run by
+# `manage.py db_worker` (see the README). Tests swap in the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -117,12 +179,16 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.storage.StaticFilesStorage"
         )
     },
 }
 # Largest evidence upload accepted, in bytes.
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))
+# Largest request body read at all: the largest upload (evidence, or a 20 MB
+# Ofsted report in the admin) plus 1 MB for the form's other fields and the
+# multipart framing. Bigger requests get 413 before their body is read.
+REQUEST_MAX_BODY_BYTES = max(EVIDENCE_MAX_UPLOAD_BYTES, 20 * 1024 * 1024) + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SECURE_CSP = {
@@ -141,6 +207,21 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", "0" if DEBUG else "1")
+# HTTPS only when DEBUG is off: plain HTTP is redirected, and browsers are told
+# (HSTS) to use HTTPS for a year. Override only to try the app on plain HTTP.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1")
+# "preload" only matters if the domain is submitted to the browsers' preload
+# list (gov.uk already is); it does no harm otherwise.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
+# Behind a proxy that terminates TLS and says so in a header, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https. Only set this if the
+# proxy always sets (or strips) that header: otherwise a client could claim HTTPS.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # Console in development; SMTP in production, configured from the environment.
 if envbool("EMAIL_SMTP", "0" if DEBUG else "1"):

@@ -9,3 +9,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("improvement.urls")),
 ]
+
+handler400 = "config.views.bad_request"

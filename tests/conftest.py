@@ -8,6 +8,12 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Tasks run at once, in the test, rather than waiting for a db_worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def evidence_storage(settings, tmp_path):
     """Evidence files go to a temporary folder for the test (Django resets the storage)."""

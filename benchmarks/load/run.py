@@ -1,0 +1,195 @@
+"""Load benchmark: gunicorn with production settings on PostgreSQL, driven by locust.
+
+Makes its own database (150 synthetic authorities plus the demo accounts),
+then for each gunicorn configuration (processes x threads) starts gunicorn on
+127.0.0.1 with gunicorn.conf.py, runs locust headless (50 people, 60 s by
+default; see locustfile.py), prints requests per second, the median and 95th
+percentile per endpoint and the errors, and stops everything it started.
+Not a test: numbers depend on the machine, and locust shares its CPUs.
+
+    .venv/bin/python benchmarks/load/run.py                       # 3x4, 2x8 and 5x1
+    .venv/bin/python benchmarks/load/run.py --configs 3x4 --users 50 --duration 60
+    .venv/bin/python benchmarks/load/run.py --reuse-database      # skip building the data
+"""
+
+import argparse
+import csv
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+ENDPOINTS = [
+    "dashboard",
+    "actions list",
+    "action detail",
+    "progress form",
+    "record progress",
+    "sign-in page",
+    "sign in",
+    "sign out",
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", nargs="+", default=["3x4", "2x8", "5x1"])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--authorities", type=int, default=150)
+    parser.add_argument("--port", type=int, default=18766)
+    parser.add_argument("--database", default="ofsted_load")
+    parser.add_argument("--reuse-database", action="store_true")
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        # Plain HTTP on 127.0.0.1 (no TLS proxy here); the cost of HTTPS is the proxy's.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_COOKIES": "0",
+        "BIND": f"127.0.0.1:{args.port}",
+        "GUNICORN_ACCESS_LOG": "off",
+        "LOG_LEVEL": "ERROR",
+    }
+    with tempfile.TemporaryDirectory() as evidence:
+        env["EVIDENCE_ROOT"] = evidence
+        accounts = prepare(args, env)
+        env["LOAD_ACCOUNTS"] = ",".join(f"{u}:{p}" for u, p in accounts)
+        results = {}
+        for config in args.configs:
+            results[config] = measure(config, args, env)
+        report(results, args)
+    return 0
+
+
+def run(command: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> list[tuple[str, str]]:
+    pg = ["-h", "127.0.0.1", "-U", "postgres"]
+    if not args.reuse_database:
+        print(f"Building {args.database}: {args.authorities} synthetic authorities ...", flush=True)
+        run(["dropdb", *pg, "--if-exists", args.database], env)
+        run(["createdb", *pg, args.database], env)
+        run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+    # The demo first: its fixtures have fixed keys, which synthetic rows would take.
+    out = run([PY, "manage.py", "load_demo"], env)
+    if not args.reuse_database:
+        run([PY, "manage.py", "generate_synthetic", "--authorities", str(args.authorities)], env)
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+    # The leader records progress on any action of the demo authority.
+    return [
+        (line.split()[0], line.split()[1])
+        for line in out.splitlines()
+        if line.strip().startswith("demo.leader")
+    ]
+
+
+def measure(config: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str, dict]:
+    workers, threads = config.split("x")
+    env = {**env, "WEB_CONCURRENCY": workers, "GUNICORN_THREADS": threads}
+    url = f"http://127.0.0.1:{args.port}"
+    print(
+        f"gunicorn {workers} processes x {threads} threads: {args.users} users for "
+        f"{args.duration} s ...",
+        flush=True,
+    )
+    gunicorn = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(url + "/accounts/login/", gunicorn)
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run(
+                [
+                    str(ROOT / ".venv/bin/locust"),
+                    "-f",
+                    str(Path(__file__).parent / "locustfile.py"),
+                    "--headless",
+                    "--host",
+                    url,
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(max(1, args.users // 5)),
+                    "--run-time",
+                    f"{args.duration}s",
+                    "--stop-timeout",
+                    "5",
+                    "--csv",
+                    f"{out}/load",
+                    "--only-summary",
+                    "--loglevel",
+                    "ERROR",
+                ],
+                cwd=ROOT,
+                env=env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
+            with open(f"{out}/load_stats.csv", newline="") as f:
+                return {row["Name"]: row for row in csv.DictReader(f)}
+    finally:
+        if gunicorn.poll() is None:
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=60)
+
+
+def wait_until_up(url: str, process: subprocess.Popen) -> None:
+    for _ in range(120):
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited at start")
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (127.0.0.1)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer")
+
+
+def report(results: dict[str, dict[str, dict]], args: argparse.Namespace) -> None:
+    print()
+    print(
+        f"{args.users} users, {args.duration} s, {os.cpu_count()} CPUs (shared with locust "
+        f"and PostgreSQL), {args.authorities} authorities"
+    )
+    print(
+        f"{'gunicorn':10} {'endpoint':16} {'requests':>8} {'req/s':>7} {'p50 ms':>7} "
+        f"{'p95 ms':>7} {'errors':>6}"
+    )
+    for config, rows in results.items():
+        for name in [*ENDPOINTS, "Aggregated"]:
+            row = rows.get(name)
+            if not row:
+                continue
+            print(
+                f"{config:10} {name:16} {row['Request Count']:>8} "
+                f"{float(row['Requests/s']):7.1f} {row['50%']:>7} {row['95%']:>7} "
+                f"{row['Failure Count']:>6}"
+            )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

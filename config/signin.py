@@ -1,0 +1,68 @@
+"""Sign-in throttling hooks for django-axes: the client's address and the lock-out page."""
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class ThrottlingBackend(AxesStandaloneBackend):
+    """django-axes' check, for sign-ins over the web only.
+
+    A sign-in from code (a management command, a shell, a test's authenticate())
+    has no request and no address to throttle; axes would refuse it outright.
+    """
+
+    def authenticate(self, request: HttpRequest | None, *args: object, **kwargs: object) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address sign-in failures are counted against.
+
+    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies stand in front: then the
+    address the outermost trusted proxy saw, counted from the right of
+    X-Forwarded-For (the left part is whatever the client sent, so it proves nothing).
+    """
+    count: int = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def lockout_message() -> str:
+    cool_off = get_cool_off()
+    minutes = int(cool_off.total_seconds() // 60) if cool_off else 0
+    then = f"Wait {minutes} minutes and try again, or ask" if minutes else "Ask"
+    return (
+        "There have been too many failed attempts to sign in to this account or from "
+        f"this network, so signing in is blocked for now. {then} an administrator to "
+        "unlock it."
+    )
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """The sign-in page again, with the lock-out in its error summary (HTTP 429).
+
+    Given on the attempt that reaches the limit and on every attempt while locked
+    out, whatever the password: the page never says whether the password was right.
+    """
+    username = str((credentials or {}).get("username") or request.POST.get("username", ""))
+    context = {
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "next": request.POST.get("next", ""),
+        "lockout": lockout_message(),
+    }
+    return render(request, "registration/login.html", context, status=429)
