@@ -108,8 +108,7 @@ def test_the_2023_seed_gives_the_fixtures_inspection():
         "recommendations": [
             o["fields"]["text"]
             for o in sorted(fixtures, key=lambda o: o["fields"].get("order", 0))
-            if o["model"] == "inspections.finding"
-            and o["fields"]["inspection"] == inspection["pk"]
+            if o["model"] == "inspections.finding" and o["fields"]["inspection"] == inspection["pk"]
         ],
         "judgements": sorted(
             (o["fields"]["area"], o["fields"]["grade"])
