@@ -11,7 +11,7 @@ from django.urls import reverse
 from inspections.models import Finding, Inspection
 
 from ..access import authorities_visible_to, can_lead, findings_visible_to
-from ..forms import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
+from ..forms import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm, resubmitted
 from ..services import (
     EDITABLE_FIELDS,
     ActionChanged,
@@ -76,9 +76,9 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionChanged as exc:
             conflict = exc
             action = exc.current
-            post = request.POST.copy()
-            post["version"] = str(action.version)
-            form = ActionForm(post, authority=action.authority, action=action)
+            form = ActionForm(
+                resubmitted(request.POST, action), authority=action.authority, action=action
+            )
             form.is_valid()
         else:
             messages.success(request, "Action saved.")
@@ -111,9 +111,7 @@ def action_findings(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionChanged as exc:
             conflict = exc
             action = exc.current
-            post = request.POST.copy()
-            post["version"] = str(action.version)
-            form = FindingsForm(post, action=action)
+            form = FindingsForm(resubmitted(request.POST, action), action=action)
             form.is_valid()
         else:
             messages.success(request, "Findings saved.")

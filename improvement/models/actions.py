@@ -1,4 +1,4 @@
-"""What the council does about it: actions, their progress and evidence."""
+"""Actions, their progress updates and evidence, and the rules that keep them in their authority."""
 
 from datetime import date, timedelta
 
@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inspections.models import Finding, LocalAuthority
+from inspections.models import Finding
 
-from . import rules
-from .access import (
+from .. import rules
+from ..access import (
     authorities_visible_to,
     can_lead,
     can_update,
@@ -23,26 +23,8 @@ from .access import (
     is_admin,
     plan_errors,
 )
-from .choices import RAG, FindingState, FindingStatus, Role, Status, UpdateKind
-from .uploads import validate_evidence_file
-
-__all__ = [
-    # The vocabularies, re-exported so that callers import models from one place.
-    "RAG",
-    "FindingState",
-    "FindingStatus",
-    "FindingStateRecord",
-    "UpdateKind",
-    "Role",
-    "Status",
-    "Team",
-    "Action",
-    "ProgressUpdate",
-    "Evidence",
-    "BoardReport",
-    "UnreadableReport",
-    "ReminderSent",
-]
+from ..choices import RAG, FindingState, Role, Status, UpdateKind
+from ..uploads import validate_evidence_file
 
 
 class Team(models.Model):
@@ -387,157 +369,6 @@ class Evidence(models.Model):
         if self.returned_at:
             return "returned"
         return "waiting"
-
-
-class FindingStateRecord(models.Model):
-    """Where a finding stands in the plan, when a leader has said (no record: open)."""
-
-    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="plan_state")
-    state = models.CharField(max_length=20, choices=FindingState.choices)
-    superseded_by = models.ForeignKey(
-        Finding,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supersedes",
-        help_text="The later finding that carries this one on.",
-    )
-    reason = models.TextField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    changed_at = models.DateTimeField()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "finding's state"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(state=FindingState.SUPERSEDED) | Q(superseded_by__isnull=True),
-                name="finding_state_superseded_only_with_link",
-                violation_error_message="Only a superseded finding links to a later one.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(state=FindingState.SUPERSEDED) | Q(superseded_by__isnull=False),
-                name="finding_state_superseded_has_link",
-                violation_error_message="Say which later finding supersedes it.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(reason=""),
-                name="finding_state_has_reason",
-                violation_error_message="Give a reason for the finding's state.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.finding}: {self.get_state_display()}"
-
-
-class UnreadableReport(Exception):
-    """A saved report's data is in a schema this code does not know."""
-
-
-class BoardReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "BoardReportQuerySet":
-        return self.filter(authority__in=authorities_visible_to(user))
-
-
-class BoardReport(models.Model):
-    """A quarterly progress report as issued to the improvement board: frozen once saved.
-
-    `data` is the whole report (see improvement.reports.build_report), so a board
-    pack reads the same for ever, whatever happens to the plan afterwards. Its
-    "version" key is the schema it was written in; read it through `content()`,
-    which refuses a schema this code cannot read. A change to the shape of the
-    data bumps SCHEMA_VERSION and teaches `content()` to read the old one.
-    """
-
-    SCHEMA_VERSION = 1
-    READABLE_VERSIONS = frozenset({1})
-
-    authority = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="board_reports"
-    )
-    title = models.CharField(max_length=200)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    data = models.JSONField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_reports"
-    )
-    created_at = models.DateTimeField(db_index=True)
-
-    objects = BoardReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")),
-                name="board_report_period_order",
-                violation_error_message="The period cannot end before it starts.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValidationError("A saved board report cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("improvement:report_detail", args=[self.pk])
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("A saved board report cannot be deleted.")
-
-    def content(self) -> dict:
-        """The frozen report data, after checking its schema version."""
-        version = self.data.get("version") if isinstance(self.data, dict) else None
-        if version not in self.READABLE_VERSIONS:
-            raise UnreadableReport(
-                f"Board report {self.pk} is in schema version {version!r}; "
-                f"this version of the app reads {sorted(self.READABLE_VERSIONS)}."
-            )
-        return self.data
-
-    def previous(self) -> "BoardReport | None":
-        """The report saved before this one for the same authority."""
-        return (
-            BoardReport.objects.filter(authority=self.authority, created_at__lt=self.created_at)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-
-
-class ReminderSent(models.Model):
-    """One reminder e-mail sent to one person on one day, so a re-run sends it again never."""
-
-    class Kind(models.TextChoices):
-        OWNER_DIGEST = "owner_digest", "Owner's digest"
-        LEADER_SUMMARY = "leader_summary", "Leader's summary"
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    sent_on = models.DateField()
-    sent_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-sent_on", "recipient_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "kind", "sent_on"],
-                name="reminder_once_a_day",
-                violation_error_message="This reminder was already sent to this person today.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.recipient} on {self.sent_on}"
 
 
 @receiver(m2m_changed, sender=Action.findings.through)

@@ -1,0 +1,24 @@
+"""The app's forms: they validate and normalise, nothing more. One module per feature."""
+
+from .fields import DateInput, TextField, finding_label, plausible_date, resubmitted
+from .plan import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
+from .progress import EvidenceReturnForm, ProgressForm, RagOverrideForm, ReviewForm
+from .reports import ReportPeriodForm, SaveReportForm
+
+__all__ = [
+    "ActionForm",
+    "DateInput",
+    "EvidenceReturnForm",
+    "FindingStateForm",
+    "FindingsForm",
+    "PlanDatesForm",
+    "ProgressForm",
+    "RagOverrideForm",
+    "ReportPeriodForm",
+    "ReviewForm",
+    "SaveReportForm",
+    "TextField",
+    "finding_label",
+    "plausible_date",
+    "resubmitted",
+]

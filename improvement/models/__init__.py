@@ -1,0 +1,27 @@
+"""What the council does about it: actions, their progress and evidence, where each
+finding stands, board reports and reminders. One module per concern, imported here."""
+
+from ..choices import RAG, FindingState, FindingStatus, Role, Status, UpdateKind
+from .actions import Action, ActionQuerySet, Evidence, ProgressUpdate, Team
+from .findings import FindingStateRecord
+from .reporting import BoardReport, BoardReportQuerySet, ReminderSent, UnreadableReport
+
+__all__ = [
+    # The vocabularies, re-exported so that callers import models from one place.
+    "RAG",
+    "FindingState",
+    "FindingStatus",
+    "FindingStateRecord",
+    "UpdateKind",
+    "Role",
+    "Status",
+    "Team",
+    "Action",
+    "ActionQuerySet",
+    "ProgressUpdate",
+    "Evidence",
+    "BoardReport",
+    "BoardReportQuerySet",
+    "UnreadableReport",
+    "ReminderSent",
+]
