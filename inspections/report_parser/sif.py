@@ -26,7 +26,7 @@ effectiveness of the Local Safeguarding Children Board", and re-inspections
 Pre-2013 reports are read by ``older.parse_old``. A web page saved in place of
 a report ("Report not found") and a Local Safeguarding Children Board review on
 its own are refused with a message saying so. What is read is checked by
-``validate``, with the rules registered here, before it is returned: better no
+``validate``, with the rules registered in ``sif_checks``, before it is returned: better no
 import than a wrong grade.
 """
 
@@ -34,8 +34,6 @@ import re
 
 from .model import ParsedReport, ReportError
 from .older import (
-    BULLET,
-    BULLET_ALONE,
     PARAGRAPH,
     first_match,
     inspection_dates,
@@ -46,8 +44,16 @@ from .older import (
     published,
     register_name,
 )
-from .text import DIGITS, NUMBER_ALONE, join, squash, starts_lower
-from .validate import register
+from .sif_checks import GRADE, LSCB, OVERALL, SIF_AREAS
+from .sif_recommendations import (
+    LSCB_SECTION,
+    REC_END,
+    REC_GROUP,
+    SENTENCE_END,
+    rec_heading,
+    recommendations,
+)
+from .text import DIGITS, join, squash, starts_lower
 
 SIF_TITLE = re.compile(
     r"^(?P<re>Re-? ?inspection|Inspection) of services for children in need of help", re.I
@@ -55,23 +61,13 @@ SIF_TITLE = re.compile(
 LSCB_TITLE = re.compile(r"^Review of the effectiveness of the Local Safeguarding Children", re.I)
 HTML = re.compile(r"^\s*<(?:!DOCTYPE\s+html|html)\b", re.I)
 
-GRADE = r"(?:requires?|required) improvement(?: to be good)?|good|outstanding|inadequate"
 GRADE_IN_TEXT = re.compile(rf"(?<![A-Za-z])({GRADE}|not judged)(?![a-z])", re.I)
 DANGLING_RI = re.compile(r"(?<![A-Za-z])requires?(?: improvement(?: to)?)?\s*$", re.I)
 RI_REST = re.compile(r"(?<![A-Za-z])(?:improvement(?: to be good)?|(?:to )?be good)(?![a-z])", re.I)
 ROW_START = re.compile(r"(?<!\S)(\d\.\d\.?|\d\.)\s+(?=[A-Z])")
 
-# The judgement table: its rows' numbers and the areas in the order they are printed.
+# The judgement table: its rows' numbers (the areas, in order, are in ``sif_checks``).
 ROW_NUMBERS = ("1", "2", "2.1", "2.2", "3")
-SIF_AREAS = (
-    "Children who need help and protection",
-    "Children looked after and achieving permanence",
-    "Adoption performance",
-    "Experiences and progress of care leavers",
-    "Leadership, management and governance",
-)
-OVERALL = "Overall effectiveness"
-LSCB = "Local Safeguarding Children Board"
 OVERALL_LINE = re.compile(
     r"(?:The overall judgement is(?: that)?(?: children['’]s services?(?: in [^.]{1,60}?)?)?"
     r"|Children['’]s services(?: in [^.]{1,60}?)?)"
@@ -86,43 +82,6 @@ LSCB_LINE = re.compile(
     r"(?:\.|\s+because:?|\d{1,2})?\s*$",
     re.I,
 )
-# Where the LSCB's part of the report starts: none of it is the authority's.
-LSCB_SECTION = re.compile(
-    r"^(?:Section 2\b.*|The (?:effectiveness of the )?Local Safeguarding Children Board"
-    r"(?: \(LSCB\))?|The LSCB|"
-    rf"The (?:Local Safeguarding Children Board|LSCB)(?: \(LSCB\))? (?:is |are )?(?:{GRADE})\b.*)$",
-    re.I,
-)
-
-REC_HEADING = re.compile(
-    r"^(?:Recommendations|What does the local authority need to improve\??)\d{0,2}$", re.I
-)
-REC_GROUP = re.compile(
-    r"^(?:Priority and immediate actions?|Priority actions?|Immediate actions?|"
-    r"Areas for (?:development|improvement))\s*:?\s*\d{0,2}$",
-    re.I,
-)
-# Headings that follow the recommendations.
-REC_END = re.compile(
-    r"^(?:The local authority['’]s strengths|The local authority has the following strengths|"
-    r"Summary for children and young people|"
-    r"Information about this (?:inspection|local authority area)|Summary of findings|"
-    r"Progress since the last inspection|Inspection judgements about the local authority|"
-    r"Executive summary|Summary|Inspection findings|The experiences and progress of|"
-    r"What the inspection judgements mean|The local authority$)",
-    re.I,
-)
-SUMMARY_OF_FINDINGS = re.compile(r"^Summary of (?:key )?findings$", re.I)
-NOTHING_TO_DO = re.compile(
-    r"^(?:There (?:are|were|is) no (?:areas|recommendations|priority)|"
-    r"The inspection (?:did not find any|found no) areas)",
-    re.I,
-)
-GLUED_GROUP = re.compile(r"(?<=[.;])\s+(?:Priority and immediate action|Areas for improvement)$")
-LEAD_IN_END = re.compile(
-    r"\b(?:by|to|that|and|or|of|the|for|in|on|with|include|including|ensuring|through)$", re.I
-)
-SENTENCE_END = re.compile(r"[.:;?!’”)]$")
 
 # The authority's sections, for each paragraph's section: a heading as printed
 # (case kept: "recommendations which …" mid-sentence is no heading) and its name.
@@ -191,7 +150,7 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
     # reports (early 2014) number no paragraph at all: everything is bulleted.
     first = first_match(lines, re.compile(r"^1\.\s*[A-Z‘“'(]"), table_end)
     if first < 0:
-        first = _rec_heading(lines, table_end, len(lines))
+        first = rec_heading(lines, table_end, len(lines))
         if first < 0 or first_match(lines, PARAGRAPH, table_end) >= 0:
             raise ReportError("Could not find the numbered paragraphs.")
     end = len(lines)
@@ -217,7 +176,7 @@ def parse(lines: list[str], raw_lines: list[str]) -> ParsedReport:
 
     report.paragraphs = numbered_paragraphs(lines, table_end, end, section_of, heading)
     _refuse_a_broken_run(lines, table_end, end, len(report.paragraphs))
-    report.recommendations = _recommendations(lines, table_end, first, end)
+    report.recommendations = recommendations(lines, table_end, first, end)
     return report
 
 
@@ -356,218 +315,3 @@ def _section_starts(lines: list[str], begin: int, end: int) -> list[tuple[int, s
         if name:
             starts.append((i, name))
     return starts
-
-
-def _next_item(lines: list[str], i: int, expected: int, limit: int = 3) -> bool:
-    """Whether item number `expected` starts within `limit` lines from line i."""
-    for line in lines[i : i + limit]:
-        m = PARAGRAPH.match(line) or NUMBER_ALONE.match(line)
-        if m:
-            return int(m.group(1)) == expected
-    return False
-
-
-def _rec_heading(lines: list[str], begin: int, end: int) -> int:
-    """The line of the recommendations' heading (not its entry in the contents), or -1."""
-    for i in range(begin, end):
-        # Some reports start the list with "Priority and immediate action".
-        if REC_HEADING.match(lines[i]) or REC_GROUP.match(lines[i]):
-            following = [x for x in lines[i + 1 : i + 5] if not REC_GROUP.match(x)]
-            if any(PARAGRAPH.match(x) or BULLET.match(x) for x in following[:3]):
-                return i
-    return -1
-
-
-def _recommendations(lines: list[str], begin: int, first: int, end: int) -> list[str]:
-    """The authority's recommendations, verbatim, without their numbers.
-
-    They are numbered paragraphs, except in the first reports (early 2014), which
-    bullet them. When the heading is missing (taken off as a running header when
-    it tops several pages), a report whose numbering starts with them (2015 on:
-    no numbered summary of findings) has them from paragraph 1.
-    """
-    heading = _rec_heading(lines, begin, end)
-    if heading < 0:
-        if first_match(lines, SUMMARY_OF_FINDINGS, begin, first) >= 0:
-            return []
-        heading = first - 1
-    items: list[str] = []
-    current: str | None = None
-    number = 0
-    bulleted = False
-    i = heading + 1
-    while i < end:
-        # A group heading the PDF's text order glued to the end of an item's line.
-        line = GLUED_GROUP.sub("", lines[i]) if i > heading + 1 else lines[i]
-        m = PARAGRAPH.match(line)
-        bullet = BULLET.match(line) or BULLET_ALONE.match(line)
-        if m and (number == 0 or int(m.group(1)) == number + 1):
-            if current is not None:
-                items.append(current)
-            number, current = int(m.group(1)), m.group(2)
-            if bulleted:
-                current = None  # a numbered topic over bulleted recommendations
-        elif bullet and (bulleted or current is None or _numbered_topic(current, lines, i)):
-            # The first reports bullet each recommendation; one numbers topics over bullets.
-            if current is not None and (bulleted or not _numbered_topic(current, lines, i)):
-                items.append(current)
-            bulleted = True
-            current = line[bullet.end() :]
-        elif REC_GROUP.match(line) or DIGITS.match(line):
-            pass  # "Priority and immediate action", "Areas for improvement", a footnote mark
-        elif current is None:
-            pass  # a topic sub-heading before the first item
-        elif REC_END.match(line) or LSCB_SECTION.match(line) or m:
-            break
-        elif bullet:
-            current = join(current, line[bullet.end() :])  # a sub-bullet belongs to its item
-        elif (
-            not bulleted
-            and not SENTENCE_END.search(line)
-            and not starts_lower(line)
-            and (_topic(lines, i, number))
-        ):
-            i = _topic(lines, i, number)
-            continue
-        elif SENTENCE_END.search(current) and not starts_lower(line) and not _wraps(lines, i):
-            break  # a heading or text that is not part of the list
-        else:
-            current = join(current, line)
-        i += 1
-    if current is not None:
-        items.append(current)
-    # "There are no areas for priority or immediate action." is numbered, but asks nothing.
-    return [item for item in items if not NOTHING_TO_DO.match(item)]
-
-
-def _numbered_topic(current: str, lines: list[str], i: int) -> bool:
-    """Whether the item just read ("1. Quality and effectiveness of practice") is a
-    numbered topic heading over bullets, not the lead-in of an item with sub-bullets
-    ("1. Put into place a framework; this to include"): one short line, no
-    punctuation, not ending on a word that leads into a list."""
-    return (
-        len(current) < 80
-        and current == lines[i - 1][-len(current) :]
-        and not re.search(r"[.,;:?!’”)]", current)
-        and not LEAD_IN_END.search(current)
-    )
-
-
-def _topic(lines: list[str], i: int, number: int) -> int:
-    """If a topic sub-heading (one or two lines, no full stop) starts at line i and
-    the next item follows it, the index of that item's line; else 0."""
-    for size in (1, 2):
-        block = lines[i : i + size]
-        if any(SENTENCE_END.search(x) or PARAGRAPH.match(x) for x in block):
-            return 0
-        if len(" ".join(block)) > 120:
-            return 0
-        if _next_item(lines, i + size, number + 1, 1):
-            return i + size
-    return 0
-
-
-def _wraps(lines: list[str], i: int) -> bool:
-    """Whether line i goes on a sentence: it does not look like a heading."""
-    line = lines[i]
-    return bool(SENTENCE_END.search(line)) or len(line) > 70
-
-
-# --- Self-checks (run by ``validate`` for types "sif" and "other") ------------------
-# The dates (start <= end <= published) and furniture-free recommendations are
-# checked for every type in ``validate``.
-
-SIF_GRADES = {"Outstanding", "Good", "Requires improvement to be good", "Inadequate"}
-OLD_GRADES = {"Outstanding", "Good", "Adequate", "Inadequate"}
-FURNITURE = re.compile(
-    r"(Inspection of services for children in need|Report published|www\.ofsted|©|"
-    r"Review of the effectiveness of)",
-    re.I,
-)
-KNOWN_AREAS = {area.lower() for area in (OVERALL, LSCB, *SIF_AREAS)}
-# An area that ends on part of a grade was cut in the wrong place.
-GRADE_FRAGMENT = re.compile(
-    r"\b(?:be|to|requires?|improvement|good|outstanding|inadequate|not judged|judged)$", re.I
-)
-
-
-@register("sif")
-def _sif_areas_in_order(report: ParsedReport) -> str | None:
-    """Rows are kept as printed; their meaning and order are checked: overall
-    first, LSCB last when present. A row printed "Not judged" is left out."""
-    keys = [area for area, _ in report.judgements]
-    for key in keys:
-        if key.lower() not in KNOWN_AREAS and (
-            _sif_area(key) == key or GRADE_FRAGMENT.search(key) or len(key) > 80
-        ):
-            return f"the judgement table row “{key}” is not an area of this framework"
-    known = [_sif_area(k) for k in keys]
-    order = [OVERALL, *SIF_AREAS, LSCB]
-    if (
-        len(set(known)) != len(known)
-        or any(k not in order for k in known)
-        or known != sorted(known, key=order.index)
-        or not {OVERALL, SIF_AREAS[0], SIF_AREAS[4]} <= set(known)
-    ):
-        return "the judgement table does not have the framework's rows in order: " + "; ".join(keys)
-    return None
-
-
-@register("sif")
-def _sif_grades(report: ParsedReport) -> str | None:
-    return _grades_from(report, SIF_GRADES)
-
-
-@register("other")
-def _old_grades(report: ParsedReport) -> str | None:
-    return _grades_from(report, OLD_GRADES)
-
-
-def _grades_from(report: ParsedReport, grades: set[str]) -> str | None:
-    if not report.judgements:
-        return "there are no judgements"
-    for area, grade in report.judgements:
-        if grade not in grades:
-            return f"“{grade}” ({area}) is not a grade of this framework"
-    return None
-
-
-@register("sif", "other")
-def _paragraphs_one_to_n(report: ParsedReport) -> str | None:
-    numbers = [p.number for p in report.paragraphs]
-    if numbers != list(range(1, len(numbers) + 1)):
-        return "the numbered paragraphs do not run 1, 2, 3 … without gaps"
-    if report.type == "other" and not numbers:
-        return "there are no numbered paragraphs"
-    return None
-
-
-@register("sif", "other")
-def _recommendations_read(report: ParsedReport) -> str | None:
-    if not report.recommendations:
-        return "no recommendations were found"
-    for item in report.recommendations:
-        if FURNITURE.search(item):
-            return f"a recommendation was not read cleanly: “{item[:80]}”"
-    if report.type == "sif" and 0 < len(report.paragraphs) < len(report.recommendations):
-        return "more recommendations were read than there are numbered paragraphs"
-    return None
-
-
-def _sif_area(printed: str) -> str:
-    """The canonical SIF row for a row as printed (slips and wording variants)."""
-    t = squash(printed).lower()
-    for area in (OVERALL, LSCB, *SIF_AREAS):
-        if t == area.lower():
-            return area
-    if "help and protection" in t:
-        return SIF_AREAS[0]
-    if "permanence" in t or "looked after" in t:
-        return SIF_AREAS[1]
-    if "adoption" in t:
-        return SIF_AREAS[2]
-    if "care leavers" in t:
-        return SIF_AREAS[3]
-    if "leadership" in t:
-        return SIF_AREAS[4]
-    return printed
