@@ -103,6 +103,7 @@ SUFFIXES = (
     " trust",
     " local authority",
     " council",
+    " mbc",  # "Dudley MBC": Metropolitan Borough Council
     " metropolitan borough",
     " metropolitan district",
     " borough",

@@ -156,3 +156,16 @@ def test_load_register_brings_the_table_back_in_line():
     assert "1 authorities created, 1 updated, 156 in all." in out.getvalue()
     kent.refresh_from_db()
     assert kent.region == "South East"
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("East Riding", "East Riding of Yorkshire"),
+        ("Newcastle", "Newcastle upon Tyne"),
+        ("Dudley MBC", "Dudley"),
+    ],
+)
+def test_short_names_reports_print_resolve(printed, expected):
+    # Seen in the national corpus: Ofsted titles that name these authorities so.
+    assert LocalAuthority.objects.resolve(printed).name == expected
