@@ -109,11 +109,7 @@ def plan_errors(
 
 def authorities_administered_by(user: User) -> QuerySet[LocalAuthority]:
     """The authorities whose records a staff user may see and change in the admin."""
-    if is_admin(user):
-        return LocalAuthority.objects.all()
-    if not (user.is_active and user.is_staff):
-        return LocalAuthority.objects.none()
-    return LocalAuthority.objects.filter(members=user)
+    return LocalAuthority.objects.administered_by(user)
 
 
 def can_update(user: User, action: Action) -> bool:

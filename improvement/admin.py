@@ -1,8 +1,8 @@
 import base64
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
@@ -12,9 +12,9 @@ from django.urls import path, re_path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections.models import Finding, LocalAuthority
+from inspections.admin_scoping import AuthorityScopedAdmin as BaseScopedAdmin
 
-from .access import authorities_administered_by, is_admin, plan_errors
+from .access import authorities_administered_by, plan_errors
 from .bulk import apply_import, export_actions, parse_actions
 from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Team
 from .services import ActionChanged, lock_action
@@ -71,43 +71,13 @@ class EvidenceInline(admin.TabularInline):
         return False
 
 
-class AuthorityScopedAdmin(admin.ModelAdmin):
-    """A staff user who is not a superuser sees and changes only their authorities' records.
+class AuthorityScopedAdmin(BaseScopedAdmin):
+    """Scoped as the inspections admin is (`inspections.admin_scoping`), knowing actions too."""
 
-    `authority_path` is the lookup from the model to its authority. Choices for
-    foreign keys and many-to-many fields are narrowed the same way.
-    """
-
-    authority_path = "authority"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_admin(request.user):
-            return queryset
-        lookup = {f"{self.authority_path}__in": authorities_administered_by(request.user)}
-        return queryset.filter(**lookup).distinct()
-
-    def _scoped_choices(self, db_field, request, kwargs) -> None:
-        if is_admin(request.user):
-            return
-        mine = authorities_administered_by(request.user)
-        model = db_field.related_model
-        if model is LocalAuthority:
-            kwargs["queryset"] = mine
-        elif model is Finding:
-            kwargs["queryset"] = Finding.objects.filter(inspection__authority__in=mine)
-        elif model is Action:
-            kwargs["queryset"] = Action.objects.filter(authority__in=mine)
-        elif model is get_user_model():
-            kwargs["queryset"] = get_user_model().objects.filter(authorities__in=mine).distinct()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        self._scoped_choices(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        self._scoped_choices(db_field, request, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    scoped_models: ClassVar[dict[Any, str]] = {
+        **BaseScopedAdmin.scoped_models,
+        Action: "authority",
+    }
 
 
 class ActionAdminForm(forms.ModelForm):
@@ -172,7 +142,7 @@ class ActionAdminForm(forms.ModelForm):
 @admin.register(Action)
 class ActionAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "authority", "owner", "team", "status", "due_date", "overdue", "rag"]
-    list_filter = ["status", "priority", "authority", "team"]
+    list_filter = ["status", "priority", ("authority", admin.RelatedOnlyFieldListFilter), "team"]
     search_fields = ["title", "description", "findings__text", "owner__username"]
     autocomplete_fields = ["authority", "findings", "owner", "team"]
     list_select_related = ["authority", "owner", "team"]
@@ -334,7 +304,7 @@ class ProgressUpdateAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
 class EvidenceAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
     authority_path = "action__authority"
     list_display = ["title", "action", "kind", "added_by", "added_at"]
-    list_filter = ["kind", "action__authority", "action__team"]
+    list_filter = ["kind", ("action__authority", admin.RelatedOnlyFieldListFilter), "action__team"]
     search_fields = ["title", "description", "action__title"]
     autocomplete_fields = ["action"]
     list_select_related = ["action", "added_by"]
@@ -351,7 +321,7 @@ class EvidenceAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
 @admin.register(BoardReport)
 class BoardReportAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
     list_display = ["title", "authority", "period_start", "period_end", "created_by", "created_at"]
-    list_filter = ["authority"]
+    list_filter = [("authority", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
     list_select_related = ["authority", "created_by"]
     exclude = ["data"]

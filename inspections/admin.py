@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from .importer import ImportSummary, import_parsed
+from .admin_scoping import AuthorityScopedAdmin
+from .importer import ImportSummary, UnknownAuthority, import_parsed, resolve_authority
 from .models import (
     Finding,
     Inspection,
@@ -28,7 +29,8 @@ PENDING_KEY = "inspections_pending_report_import"
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(AuthorityScopedAdmin):
+    authority_path = ""
     list_display = ["name", "code", "ons_code", "region", "la_type", "inspection_count"]
     list_filter = ["region", "la_type"]
     search_fields = ["name", "code", "ons_code", "ons_name"]
@@ -84,6 +86,16 @@ class ReportUploadForm(forms.Form):
         required=False, label="Dry run: show what would change, write nothing"
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            LocalAuthority.objects.administered_by(user)
+            .annotate(member_count=Count("members"))
+            .order_by("name")
+        )
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > REPORT_MAX_BYTES:
@@ -92,9 +104,9 @@ class ReportUploadForm(forms.Form):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["authority", "kind", "start_date", "end_date", "lead_inspector", "findings"]
-    list_filter = ["kind", "authority"]
+    list_filter = ["kind", ("authority", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["authority__name", "lead_inspector", "summary"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["authority"]
@@ -118,7 +130,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "form": ReportUploadForm(),
+            "form": ReportUploadForm(user=request.user),
         }
         if request.method == "POST" and "confirm" in request.POST:
             pending = request.session.pop(PENDING_KEY, None)
@@ -129,7 +141,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
             else:
                 self._import(request, context, pending["text"], pending, pending["fingerprint"])
         elif request.method == "POST":
-            form = ReportUploadForm(request.POST, request.FILES)
+            form = ReportUploadForm(request.POST, request.FILES, user=request.user)
             context["form"] = form
             if form.is_valid():
                 upload = form.cleaned_data["file"]
@@ -147,6 +159,19 @@ class InspectionAdmin(SimpleHistoryAdmin):
                     self._import(request, context, text, job, None)
         return TemplateResponse(request, "admin/inspections/inspection/import_report.html", context)
 
+    @staticmethod
+    def _check_may_import(request: HttpRequest, authority_name: str) -> None:
+        """A staff user who is not a superuser imports only their own authorities' reports."""
+        try:
+            authority = resolve_authority(authority_name)
+        except UnknownAuthority:
+            return  # the import refuses it, saying why
+        if not LocalAuthority.objects.administered_by(request.user).filter(pk=authority.pk):
+            raise ReportError(
+                f"This report is about {authority}, which you do not administer: "
+                "only an administrator of that authority can import it."
+            )
+
     def _import(
         self,
         request: HttpRequest,
@@ -156,8 +181,10 @@ class InspectionAdmin(SimpleHistoryAdmin):
         fingerprint: str | None,
     ) -> None:
         try:
+            parsed = parse_report(text)
+            self._check_may_import(request, job["authority"] or parsed.authority)
             summary: ImportSummary = import_parsed(
-                parse_report(text),
+                parsed,
                 source=job["file"],
                 authority_name=job["authority"],
                 dry_run=job["dry_run"],
@@ -187,18 +214,20 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Judgement)
-class JudgementAdmin(SimpleHistoryAdmin):
+class JudgementAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
+    authority_path = "inspection__authority"
     list_display = ["inspection", "area", "area_label", "grade"]
-    list_filter = ["grade", "area", "inspection__authority"]
+    list_filter = ["grade", "area", ("inspection__authority", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["inspection__authority__name"]
     autocomplete_fields = ["inspection"]
     list_select_related = ["inspection__authority"]
 
 
 @admin.register(ReportParagraph)
-class ReportParagraphAdmin(admin.ModelAdmin):
+class ReportParagraphAdmin(AuthorityScopedAdmin):
+    authority_path = "inspection__authority"
     list_display = ["inspection", "number", "section"]
-    list_filter = ["inspection__authority", "section"]
+    list_filter = [("inspection__authority", admin.RelatedOnlyFieldListFilter), "section"]
     search_fields = ["text", "section"]
     autocomplete_fields = ["inspection"]
     list_select_related = ["inspection__authority"]
@@ -233,9 +262,15 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
+    authority_path = "inspection__authority"
     list_display = ["__str__", "inspection", "order", "judgement_area"]
-    list_filter = ["inspection__authority", "inspection__kind", "judgement_area", "themes"]
+    list_filter = [
+        ("inspection__authority", admin.RelatedOnlyFieldListFilter),
+        "inspection__kind",
+        "judgement_area",
+        "themes",
+    ]
     search_fields = ["text", "inspection__authority__name"]
     autocomplete_fields = ["inspection", "themes", "paragraphs"]
     list_select_related = ["inspection__authority"]

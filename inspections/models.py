@@ -14,6 +14,15 @@ from .register import NameIndex
 
 
 class LocalAuthorityQuerySet(models.QuerySet["LocalAuthority"]):
+    def administered_by(self, user) -> "LocalAuthorityQuerySet":
+        """The authorities whose records a staff user may see and change in the admin:
+        every one for an active superuser, their own for other active staff."""
+        if user.is_active and user.is_superuser:
+            return self.all()
+        if not (user.is_active and user.is_staff):
+            return self.none()
+        return self.filter(members=user)
+
     def resolve(self, name: str) -> "LocalAuthority":
         """The authority a report's name means, by the register's rules (`inspections.register`).
 

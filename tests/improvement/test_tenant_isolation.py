@@ -189,3 +189,63 @@ def test_a_bulk_import_checked_before_a_write_is_not_applied_after_it(action):
     action.refresh_from_db()
     assert action.title == "Audit contingency plans"
     assert Evidence.objects.count() == 0
+
+
+@pytest.fixture
+def their_inspections_staff(redcar):
+    """A staff user of another authority who may view and change inspections and findings."""
+    user = make_user("redcar.records", is_staff=True)
+    redcar.members.add(user)
+    codenames = [
+        f"{verb}_{model}"
+        for verb in ("view", "add", "change")
+        for model in ("inspection", "finding", "judgement", "reportparagraph", "localauthority")
+    ]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_another_authoritys_staff_sees_none_of_its_inspections_or_findings(
+    client, action, their_inspections_staff
+):
+    finding = action.findings.get()
+    client.force_login(their_inspections_staff)
+    for name in ("inspection", "finding"):
+        listing = client.get(reverse(f"admin:inspections_{name}_changelist"))
+        assert listing.status_code == 200
+        assert "Middlesbrough" not in listing.content.decode()
+    change = client.get(reverse("admin:inspections_finding_change", args=[finding.pk]))
+    assert change.status_code in (302, 404)
+    # The autocomplete the action form uses answers from the finding admin's own rows.
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "improvement",
+            "model_name": "action",
+            "field_name": "findings",
+            "term": "contingency",
+        },
+    )
+    assert found.status_code == 200
+    assert "contingency planning" not in found.content.decode().lower()
+    authorities = client.get(reverse("admin:inspections_localauthority_changelist"))
+    assert "Middlesbrough" not in authorities.content.decode()
+
+
+def test_another_authoritys_staff_cannot_import_this_authoritys_report(
+    client, their_inspections_staff, authority
+):
+    from pathlib import Path
+
+    from inspections.models import Inspection
+
+    report = Path(__file__).parents[2].parent / "shared" / "reports"
+    data = (report / "middlesbrough-focused_visit-2024-07.txt").read_bytes()
+    client.force_login(their_inspections_staff)
+    response = client.post(
+        reverse("admin:inspections_inspection_import_report"),
+        {"file": SimpleUploadedFile("report.txt", data)},
+    )
+    assert response.status_code == 200
+    assert "which you do not administer" in response.content.decode()
+    assert not Inspection.objects.filter(authority__name="Middlesbrough").exists()
