@@ -288,7 +288,7 @@ def authority_recurring_themes(authority: LocalAuthority) -> list[RecurringTheme
     findings = (
         Finding.objects.filter(inspection__authority=authority, themes__isnull=False)
         .distinct()
-        .select_related("inspection")
+        .select_related("inspection", "plan_state__superseded_by__inspection")
         .prefetch_related("themes")
         .order_by("inspection_id", "order")
     )

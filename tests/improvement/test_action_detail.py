@@ -74,3 +74,20 @@ def test_user_text_is_escaped(client, owner, action):
     body = client.get(_url(action)).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize(
+    ("back", "expected"),
+    [
+        ("/actions/?status=blocked&rag=red", "/actions/?status=blocked&amp;rag=red"),
+        ("//evil.example/", "/my-actions/"),
+        ("https://evil.example/", "/my-actions/"),
+        ("", "/my-actions/"),
+    ],
+)
+def test_the_back_link_returns_where_the_person_came_from_if_it_is_ours(
+    client, owner, action, back, expected
+):
+    client.force_login(owner)
+    body = client.get(action.get_absolute_url(), {"back": back}).content.decode()
+    assert f'href="{expected}" class="govuk-back-link"' in body

@@ -83,3 +83,20 @@ def test_closing_needs_a_reason_and_keeps_its_history(client, leader, old_and_ne
     client.post(_url(old), {"state": "open", "reason": "Reopened by the board."})
     record = FindingStateRecord.objects.get(finding=old)
     assert [h.state for h in record.history.order_by("history_date")] == ["closed", "open"]
+
+
+def test_recurring_themes_say_which_later_finding_carries_an_old_one_on(
+    client, leader, old_and_new, authority
+):
+    from tests.helpers import make_theme
+
+    old, new = old_and_new
+    theme = make_theme("Private fostering")
+    old.themes.add(theme)
+    new.themes.add(theme)
+    client.force_login(leader)
+    client.post(
+        _url(old), {"state": "superseded", "superseded_by": new.pk, "reason": "Raised again."}
+    )
+    body = client.get(reverse("improvement:dashboard")).content.decode()
+    assert "carried on by the standard inspection of March 2023" in body
