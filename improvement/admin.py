@@ -18,7 +18,7 @@ from .access import authorities_administered_by, plan_errors
 from .bulk import apply_import, export_actions, parse_actions
 from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Team
 from .services import ActionChanged, lock_action
-from .tables import FORMATS, download
+from .tables import FORMATS, download, export_name
 from .text import plain_text
 
 SESSION_KEY = "action_import"
@@ -200,7 +200,8 @@ class ActionAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
         return own + super().get_urls()
 
     def _export(self, queryset, fmt: str) -> HttpResponse:
-        return download(export_actions(queryset, fmt), f"actions.{fmt}", FORMATS[fmt])
+        name = f"{export_name('actions-for-import')}.{fmt}"
+        return download(export_actions(queryset, fmt), name, FORMATS[fmt])
 
     @admin.action(description="Export selected actions as CSV")
     def export_csv(self, request, queryset):

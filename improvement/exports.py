@@ -24,6 +24,13 @@ FINDING_COLUMNS = [
 ]
 
 
+def _finding_in_full(finding) -> str:
+    """A finding with its inspection, never cut short."""
+    inspection = finding.inspection
+    when = f"{inspection.start_date:%B %Y}" if inspection.start_date else "date not known"
+    return f"{inspection.get_kind_display()}, {when}, #{finding.order}: {finding.text}"
+
+
 def _owner(action: Action) -> str:
     return display_name(action.owner) if action.owner else ""
 
@@ -31,7 +38,9 @@ def _owner(action: Action) -> str:
 ACTION_COLUMNS = [
     Column("Authority", lambda a: a.authority.name),
     Column("Action", lambda a: a.title, width=40),
-    Column("Findings", lambda a: "; ".join(str(f) for f in a.findings.all()), width=60),
+    Column(
+        "Findings", lambda a: "\n".join(_finding_in_full(f) for f in a.findings.all()), width=60
+    ),
     Column("Owner", _owner),
     Column("Team", lambda a: a.team.name if a.team else ""),
     Column("Status", lambda a: a.get_status_display(), width=16),
@@ -68,7 +77,7 @@ BOARD_REPORT_COLUMNS = [
         "RAG at end",
         lambda r: RAG(r[1]["end"]["rag"]).label if r[1] and r[1]["end"]["rag"] else "",
     ),
-    Column("Due at end", lambda r: (r[1]["end"]["due_date"] or "") if r[1] else ""),
+    Column("Due at end", lambda r: r[1]["end"]["due_date"] if r[1] else None, DATE, 14),
     Column("Overdue at end", lambda r: ("Yes" if r[1]["overdue_at_end"] else "No") if r[1] else ""),
     Column(
         "Updates in period",

@@ -10,12 +10,14 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMATS = {
@@ -44,7 +46,16 @@ def cells(columns: Sequence[Column], row: Any) -> list:
     return [_cell(c.value(row), c.kind) for c in columns]
 
 
-def table_bytes(columns: Sequence[Column], rows: Iterable[Any], fmt: str) -> bytes:
+def table_bytes(
+    columns: Sequence[Column], rows: Iterable[Any], fmt: str, *, preface: Sequence[str] = ()
+) -> bytes:
+    """The table as CSV, or as an XLSX a council analyst would make.
+
+    XLSX: `preface` lines (a title, the period) above a bold header row that stays
+    in view, an autofilter, column widths and wrapped long text, dates and numbers
+    as real cells, empty cells empty. Written in openpyxl's write-only mode, so a
+    large table streams rather than sitting whole in memory.
+    """
     if fmt == "csv":
         text = io.StringIO()
         writer = csv.writer(text)
@@ -57,12 +68,69 @@ def table_bytes(columns: Sequence[Column], rows: Iterable[Any], fmt: str) -> byt
     sheet = workbook.create_sheet("Data")
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.append(headers(columns))
+    header_row = len(preface) + (1 if preface else 0) + 1
+    sheet.freeze_panes = f"A{header_row + 1}"  # write-only: set before any row is written
+    for number, line in enumerate(preface):
+        title = WriteOnlyCell(sheet, value=formula_safe(clean(line)))
+        title.font = Font(bold=True, size=14 if number == 0 else 11)
+        sheet.append([title])
+    if preface:
+        sheet.append([])
+    sheet.append([_header_cell(sheet, c.header) for c in columns])
+    count = 0
     for row in rows:
-        sheet.append(cells(columns, row))
+        sheet.append([_xlsx_cell(sheet, c, row) for c in columns])
+        count += 1
+    last = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+WRAP_FROM_WIDTH = 30  # columns this wide hold long text: wrap it
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+
+def _header_cell(sheet, text: str) -> Any:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True)
+    cell.fill = PatternFill("solid", fgColor="F3F2F1")
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _xlsx_cell(sheet, column: Column, row: Any) -> Any:
+    value = column.value(row)
+    if value is None or value == "":
+        return None
+    number_format = None
+    if column.kind == DATETIME and isinstance(value, dt.datetime):
+        value, number_format = timezone.localtime(value).replace(tzinfo=None), DATETIME_FORMAT
+    elif column.kind == DATE and isinstance(value, str):
+        value, number_format = dt.date.fromisoformat(value[:10]), DATE_FORMAT
+    elif isinstance(value, dt.date):
+        number_format = DATE_FORMAT
+    elif isinstance(value, str):
+        value = formula_safe(clean(value))
+    # A date is a real cell value, whatever openpyxl's type stubs say.
+    cell = WriteOnlyCell(sheet, value=cast(Any, value))
+    if number_format:
+        cell.number_format = number_format
+    cell.alignment = Alignment(wrap_text=column.width >= WRAP_FROM_WIDTH, vertical="top")
+    return cell
+
+
+def clean(value: str) -> str:
+    """Without the characters a spreadsheet cell cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def export_name(what: str, authority_slug: str = "", when: dt.date | None = None) -> str:
+    """A file name that says what and when: "middlesbrough-actions-2026-11-23"."""
+    when = when or timezone.localdate()
+    return "-".join(filter(None, [authority_slug or "all-authorities", what, when.isoformat()]))
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -75,9 +143,15 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def table_response(
-    filename: str, columns: Sequence[Column], rows: Iterable[Any], fmt: str
+    filename: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    fmt: str,
+    *,
+    preface: Sequence[str] = (),
 ) -> HttpResponse:
-    return download(table_bytes(columns, rows, fmt), f"{filename}.{fmt}", FORMATS[fmt])
+    content = table_bytes(columns, rows, fmt, preface=preface)
+    return download(content, f"{filename}.{fmt}", FORMATS[fmt])
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,7 +163,7 @@ def _cell(value: Any, kind: str) -> Any:
     if kind == DATETIME and isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, str):
-        return formula_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return formula_safe(clean(value))
     return value
 
 

@@ -25,7 +25,7 @@ from ..services import (
     action_return,
     action_sign_off,
 )
-from ..tables import table_response
+from ..tables import export_name, table_response
 from .common import (
     add_service_errors,
     back_link,
@@ -241,4 +241,5 @@ def actions_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     if not action_filter.is_valid():
         raise Http404
-    return table_response("actions", ACTION_COLUMNS, action_filter.qs.for_list(), fmt)
+    name = export_name("actions", request.GET.get("authority", ""))
+    return table_response(name, ACTION_COLUMNS, action_filter.qs.for_list(), fmt)

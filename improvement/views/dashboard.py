@@ -14,7 +14,7 @@ from ..choices import FindingStatus, Status
 from ..exports import FINDING_COLUMNS
 from ..filters import FindingFilter
 from ..models import Evidence, FindingStateRecord
-from ..tables import table_response
+from ..tables import export_name, table_response
 from .common import back_link, filter_summary, paginate, querystring_without
 
 
@@ -81,7 +81,8 @@ def findings_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if not finding_filter.is_valid():
         raise Http404
     rows = selectors.as_finding_rows(selectors.finding_rows(finding_filter.qs))
-    return table_response("findings", FINDING_COLUMNS, rows, fmt)
+    name = export_name("findings", request.GET.get("authority", ""))
+    return table_response(name, FINDING_COLUMNS, rows, fmt)
 
 
 @login_required

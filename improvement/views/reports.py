@@ -30,8 +30,13 @@ def _report_list(request: HttpRequest, form: ReportPeriodForm) -> HttpResponse:
     return render(request, "improvement/report_list.html", {"form": form, "reports": reports})
 
 
-def _xlsx(data: dict, filename: str) -> HttpResponse:
-    return table_response(filename, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx")
+def _xlsx(data: dict, title: str) -> HttpResponse:
+    """The board report as a spreadsheet: its title and period above the table."""
+    name = f"{data['authority_slug']}-board-report-{data['start']}-to-{data['end']}"
+    preface = [title, f"Period: {period_label(data)}", f"Generated: {data['generated_at']}"]
+    return table_response(
+        name, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface
+    )
 
 
 def _readable(report: BoardReport | None) -> dict | None:
@@ -65,7 +70,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
         authority=authority, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
     if request.GET.get("format") == "xlsx":
-        return _xlsx(data, f"board-report-{authority.slug}-{data['end']}")
+        return _xlsx(data, f"{authority.name} improvement plan: progress {period_label(data)}")
     previous = BoardReport.objects.filter(authority=authority).first()
     previous_data = _readable(previous)
     title = f"{authority.name} improvement plan: progress {period_label(data)}"
@@ -117,7 +122,7 @@ def report_detail(request: HttpRequest, pk: int, fmt: str = "") -> HttpResponse:
         context = {"saved": saved, "error": str(exc)}
         return render(request, "improvement/report_unreadable.html", context, status=409)
     if fmt == "xlsx":
-        return _xlsx(data, f"board-report-{saved.authority.slug}-{saved.pk}")
+        return _xlsx(data, saved.title)
     previous = saved.previous()
     previous_data = _readable(previous)
     return render(

@@ -75,6 +75,8 @@ def test_export_all_from_the_changelist(client, admin_user, existing):
     client.force_login(admin_user)
     response = client.get(reverse("admin:improvement_action_export", args=["xlsx"]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="actions.xlsx"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="all-authorities-actions-for-import-{dt.date.today()}.xlsx"'
+    )
     changelist = client.get(reverse("admin:improvement_action_changelist")).content.decode()
     assert "Import actions" in changelist
