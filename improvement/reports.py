@@ -61,16 +61,32 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
             key=lambda e: e.action_id,
         )
     }
+    overrides = _grouped(
+        Action.history.filter(id__in=action_ids, history_date__lte=period_end)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "history_date", "rag_override")
+    )
+    accepted = _grouped(
+        Evidence.objects.filter(action_id__in=action_ids, accepted_at__lte=period_end)
+        .order_by("action_id", "accepted_at")
+        .values_list("action_id", "accepted_at")
+    )
 
     rows: list[dict[str, Any]] = []
     moved: Counter[str] = Counter()
     stuck = []
+    counted: set[int] = set()
     for finding in findings:
         actions = []
         for action in finding.actions.all():
             history = updates.get(action.pk, [])
-            at_start = action_state_at(action, history, period_start - dt.timedelta(microseconds=1))
-            at_end = action_state_at(action, history, period_end)
+            past = {
+                "overrides": overrides.get(action.pk, []),
+                "accepted": [when for (when,) in accepted.get(action.pk, [])],
+            }
+            before_start = period_start - dt.timedelta(microseconds=1)
+            at_start = action_state_at(action, history, before_start, **past)
+            at_end = action_state_at(action, history, period_end, **past)
             in_period = [u for u in history if period_start <= u.created_at <= period_end]
             row: dict[str, Any] = {
                 "id": action.pk,
@@ -109,6 +125,10 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
                     for e in evidence.get(action.pk, [])
                 ],
             }
+            actions.append(row)
+            if action.pk in counted:
+                continue  # an action linked to two findings is counted once
+            counted.add(action.pk)
             if at_end["exists"] and at_start["status"] != at_end["status"]:
                 moved[at_end["status"]] += 1
             if (
@@ -117,7 +137,6 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
                 and (at_end["status"] == Status.BLOCKED or not in_period)
             ):
                 stuck.append({"id": action.pk, "title": action.title, "status": at_end["status"]})
-            actions.append(row)
         existing = [a for a in actions if a["end"]["exists"]]
         rows.append(
             {
@@ -135,7 +154,10 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
             }
         )
 
-    all_actions = [a for f in rows for a in f["actions"] if a["end"]["exists"]]
+    # Each action once, however many findings it addresses.
+    all_actions = list(
+        {a["id"]: a for f in rows for a in f["actions"] if a["end"]["exists"]}.values()
+    )
     return {
         "version": BoardReport.SCHEMA_VERSION,
         "authority": authority.name,
@@ -184,6 +206,11 @@ def period_label(data: dict) -> str:
     start = dt.date.fromisoformat(data["start"])
     end = dt.date.fromisoformat(data["end"])
     return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+
+
+def _grouped(rows) -> dict[int, list[tuple]]:
+    """(key, *rest) rows ordered by key, as {key: [rest, ...]}."""
+    return {k: [tuple(r[1:]) for r in g] for k, g in groupby(rows, key=lambda r: r[0])}
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -195,8 +195,22 @@ class _StateInputs:
     last_update_at: dt.datetime | None
 
 
-def action_state_at(action: Action, updates: list[ProgressUpdate], moment: dt.datetime) -> dict:
-    """Status, due date and RAG of an action at a moment, from its updates (oldest first)."""
+def action_state_at(
+    action: Action,
+    updates: list[ProgressUpdate],
+    moment: dt.datetime,
+    overrides: Sequence[tuple[dt.datetime, str]] = (),
+    accepted: Sequence[dt.datetime] = (),
+) -> dict:
+    """An action as it stood at a past moment: the one place board reports and
+    comparisons ask.
+
+    Status and due date come from the progress updates (oldest first); the RAG
+    is the rule's as it stood then, or the leader's override in force then
+    (`overrides`: the action's history as (when, override), oldest first);
+    `evidence_accepted` counts the evidence accepted by then (`accepted`: when
+    each piece was accepted).
+    """
     if action.created_at and action.created_at > moment:
         return {"exists": False, "status": "", "due_date": None, "rag": ""}
     before = [u for u in updates if u.created_at <= moment]
@@ -214,9 +228,12 @@ def action_state_at(action: Action, updates: list[ProgressUpdate], moment: dt.da
     then = _StateInputs(
         status=status, start_date=action.start_date, due_date=due, last_update_at=last
     )
+    override = next((rag for when, rag in reversed(overrides) if when <= moment), "")
     return {
         "exists": True,
         "status": status,
         "due_date": due.isoformat() if due else None,
-        "rag": computed_rag(then, today=timezone.localdate(moment)),
+        "rag": shown_rag(override, computed_rag(then, today=timezone.localdate(moment))),
+        "rag_overridden": bool(override),
+        "evidence_accepted": sum(1 for when in accepted if when <= moment),
     }

@@ -1,0 +1,118 @@
+"""An action's state at any past moment, overrides and accepted evidence included:
+what the board report and its comparisons use."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from improvement.models import Action, Status
+from improvement.reports import build_report
+from improvement.rules import action_state_at
+from improvement.services import action_override_rag, evidence_accept
+from tests.helpers import make_evidence, make_finding, make_update
+
+
+def _at(day: str) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.fromisoformat(f"{day}T12:00"))
+
+
+@pytest.fixture
+def story(action, owner, leader):
+    """Created 1 Jan 2024; blocked 1 Feb; overridden to amber 1 Mar; override removed
+    1 May; due date moved 1 Jun; evidence accepted 15 Apr."""
+    Action.objects.filter(pk=action.pk).update(
+        created_at=_at("2024-01-01"), start_date=dt.date(2024, 1, 1), due_date=dt.date(2024, 9, 30)
+    )
+    action.refresh_from_db()
+    make_update(
+        action,
+        owner,
+        Status.BLOCKED,
+        status_before=Status.NOT_STARTED,
+        created_at=_at("2024-02-01"),
+        due_date_before=dt.date(2024, 9, 30),
+        due_date_after=dt.date(2024, 9, 30),
+    )
+    make_update(
+        action,
+        owner,
+        Status.BLOCKED,
+        status_before=Status.BLOCKED,
+        created_at=_at("2024-06-01"),
+        due_date_before=dt.date(2024, 9, 30),
+        due_date_after=dt.date(2024, 12, 31),
+        due_date_reason="Auditors left.",
+    )
+    action = action_override_rag(
+        action=action,
+        leader=leader,
+        rag="amber",
+        reason="Cover agreed.",
+        expected_version=action.version,
+    )
+    action.history.filter(rag_override="amber").update(history_date=_at("2024-03-01"))
+    action = action_override_rag(
+        action=action, leader=leader, rag="", reason="", expected_version=action.version
+    )
+    latest = action.history.order_by("-history_id").first()
+    action.history.filter(history_id=latest.history_id).update(history_date=_at("2024-05-01"))
+    evidence = evidence_accept(evidence=make_evidence(action, owner), leader=leader)
+    type(evidence).objects.filter(pk=evidence.pk).update(accepted_at=_at("2024-04-15"))
+    return action
+
+
+@pytest.mark.parametrize(
+    ("day", "status", "due", "rag", "accepted"),
+    [
+        ("2023-12-31", None, None, "", 0),
+        ("2024-01-15", Status.NOT_STARTED, "2024-09-30", "green", 0),
+        ("2024-02-15", Status.BLOCKED, "2024-09-30", "red", 0),
+        ("2024-03-15", Status.BLOCKED, "2024-09-30", "amber", 0),  # the override in force
+        ("2024-04-20", Status.BLOCKED, "2024-09-30", "amber", 1),
+        ("2024-05-15", Status.BLOCKED, "2024-09-30", "red", 1),  # override removed
+        ("2024-06-15", Status.BLOCKED, "2024-12-31", "red", 1),  # due date moved
+    ],
+)
+def test_the_state_at_each_moment(story, day, status, due, rag, accepted):
+    overrides = list(
+        story.history.order_by("history_date", "history_id").values_list(
+            "history_date", "rag_override"
+        )
+    )
+    accepted_at = [e.accepted_at for e in story.evidence.exclude(accepted_at=None)]
+    state = action_state_at(
+        story,
+        list(story.updates.order_by("created_at")),
+        _at(day),
+        overrides=overrides,
+        accepted=accepted_at,
+    )
+    if status is None:
+        assert state["exists"] is False
+        return
+    assert (state["status"], state["due_date"], state["rag"]) == (status, due, rag)
+    assert state["evidence_accepted"] == accepted
+    assert state["rag_overridden"] is (rag == "amber")
+
+
+def test_the_board_report_uses_the_override_in_force_at_the_periods_ends(story, authority):
+    march = build_report(authority=authority, start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31))
+    row = march["findings"][0]["actions"][0]
+    assert row["end"]["rag"] == "amber"
+    assert march["summary"]["rag"]["amber"] == 1
+    q2 = build_report(authority=authority, start=dt.date(2024, 4, 1), end=dt.date(2024, 6, 30))
+    row = q2["findings"][0]["actions"][0]
+    assert (row["start"]["rag"], row["end"]["rag"]) == ("amber", "red")
+    assert row["end"]["evidence_accepted"] == 1
+
+
+def test_an_action_for_two_findings_is_counted_once(action, authority):
+    action.findings.add(make_finding(action.findings.get().inspection, text="Oversight.", order=2))
+    action.status = Status.BLOCKED
+    action.save()
+    today = timezone.localdate()
+    report = build_report(authority=authority, start=today - dt.timedelta(days=5), end=today)
+    assert sum(len(f["actions"]) for f in report["findings"]) == 2  # listed under each finding
+    assert report["summary"]["actions"] == 1
+    assert [s["id"] for s in report["summary"]["stuck"]] == [action.pk]
