@@ -3,7 +3,7 @@
 from .fields import DateInput, TextField, finding_label, plausible_date, resubmitted
 from .plan import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
 from .progress import EvidenceReturnForm, ProgressForm, RagOverrideForm, ReviewForm
-from .reports import ReportPeriodForm, SaveReportForm
+from .reports import ReportPeriodForm, SaveReportForm, WithdrawReportForm
 
 __all__ = [
     "ActionForm",
@@ -18,6 +18,7 @@ __all__ = [
     "ReviewForm",
     "SaveReportForm",
     "TextField",
+    "WithdrawReportForm",
     "finding_label",
     "plausible_date",
     "resubmitted",

@@ -54,3 +54,11 @@ class SaveReportForm(ReportPeriodForm):
         max_length=200,
         error_messages={"required": "Enter a title for the board report"},
     )
+
+
+class WithdrawReportForm(forms.Form):
+    reason = TextField(
+        label="Why is this report withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the report is withdrawn"},
+    )

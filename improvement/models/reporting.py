@@ -16,6 +16,10 @@ class UnreadableReport(Exception):
 
 
 class BoardReportQuerySet(models.QuerySet):
+    def current(self) -> "BoardReportQuerySet":
+        """Reports not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def visible_to(self, user) -> "BoardReportQuerySet":
         return self.filter(authority__in=authorities_visible_to(user))
 
@@ -44,6 +48,16 @@ class BoardReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_reports"
     )
     created_at = models.DateTimeField(db_index=True)
+    # A report is never deleted; one issued in error is withdrawn, with the reason.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="board_reports_withdrawn",
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     objects = BoardReportQuerySet.as_manager()
 
@@ -54,6 +68,15 @@ class BoardReport(models.Model):
                 condition=Q(period_end__gte=F("period_start")),
                 name="board_report_period_order",
                 violation_error_message="The period cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawal_reason="")
+                ),
+                name="board_report_withdrawal_complete",
+                violation_error_message="A withdrawal needs who, when and why.",
             ),
         ]
 
@@ -84,7 +107,8 @@ class BoardReport(models.Model):
     def previous(self) -> "BoardReport | None":
         """The report saved before this one for the same authority."""
         return (
-            BoardReport.objects.filter(authority=self.authority, created_at__lt=self.created_at)
+            BoardReport.objects.current()
+            .filter(authority=self.authority, created_at__lt=self.created_at)
             .order_by("-created_at", "-pk")
             .first()
         )

@@ -12,7 +12,7 @@ from .plan import (
     inspection_set_plan_dates,
 )
 from .progress import NewEvidence, action_record_update, action_return, action_sign_off
-from .reports import board_report_save
+from .reports import ReportExists, board_report_save, board_report_withdraw
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -27,7 +27,9 @@ __all__ = [
     "action_return",
     "action_set_findings",
     "action_sign_off",
+    "ReportExists",
     "board_report_save",
+    "board_report_withdraw",
     "changes_since",
     "evidence_accept",
     "evidence_return",

@@ -20,7 +20,7 @@ from .plan import (
     finding_state,
     inspection_plan_dates,
 )
-from .reports import report_detail, report_list, report_preview, report_save
+from .reports import report_detail, report_list, report_preview, report_save, report_withdraw
 
 __all__ = [
     "action_add",
@@ -46,4 +46,5 @@ __all__ = [
     "report_list",
     "report_preview",
     "report_save",
+    "report_withdraw",
 ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from ..access import authorities_visible_to, can_lead
 from ..exports import BOARD_REPORT_COLUMNS, board_report_rows
-from ..forms import ReportPeriodForm, SaveReportForm
+from ..forms import ReportPeriodForm, SaveReportForm, WithdrawReportForm
 from ..models import BoardReport, UnreadableReport
 from ..reports import build_report, compare_reports, period_label
-from ..services import board_report_save
+from ..services import ReportExists, board_report_save, board_report_withdraw
 from ..tables import table_response
+from .common import add_service_errors
 
 
 def _last_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -71,7 +73,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "xlsx":
         return _xlsx(data, f"{authority.name} improvement plan: progress {period_label(data)}")
-    previous = BoardReport.objects.filter(authority=authority).first()
+    previous = BoardReport.objects.current().filter(authority=authority).first()
     previous_data = _readable(previous)
     title = f"{authority.name} improvement plan: progress {period_label(data)}"
     return render(
@@ -82,6 +84,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
             "saved": None,
             "title": title,
             "can_save": can_lead(request.user, authority),
+            "period_ended": form.cleaned_data["end"] < timezone.localdate(),
             "save_form": SaveReportForm(
                 initial={**form.cleaned_data, "authority": authority.slug, "title": title},
                 authorities=authorities,
@@ -99,15 +102,46 @@ def report_save(request: HttpRequest) -> HttpResponse:
     form = SaveReportForm(request.POST, authorities=authorities_visible_to(request.user))
     if not form.is_valid():
         return _report_list(request, form)
-    report = board_report_save(
-        authority=form.cleaned_data["authority"],
-        author=request.user,
-        title=form.cleaned_data["title"],
-        start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"],
-    )
+    try:
+        report = board_report_save(
+            authority=form.cleaned_data["authority"],
+            author=request.user,
+            title=form.cleaned_data["title"],
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _report_list(request, form)
+    except ReportExists as exc:
+        messages.error(
+            request,
+            f"{exc} Nothing new was saved: this is the saved report. "
+            "Withdraw it first to save the period again.",
+        )
+        return redirect(exc.existing)
     messages.success(request, "Board report saved. It will not change from now on.")
     return redirect(report)
+
+
+@login_required
+def report_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader withdraws a saved report issued in error; it is kept, marked withdrawn."""
+    saved = get_object_or_404(BoardReport.objects.visible_to(request.user), pk=pk)
+    if not can_lead(request.user, saved.authority):
+        raise PermissionDenied
+    form = WithdrawReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board_report_withdraw(
+                report=saved, leader=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The report is withdrawn. It is kept, marked so.")
+            return redirect(saved)
+    return render(request, "improvement/report_withdraw.html", {"form": form, "saved": saved})
 
 
 @login_required
@@ -134,5 +168,6 @@ def report_detail(request: HttpRequest, pk: int, fmt: str = "") -> HttpResponse:
             "title": saved.title,
             "previous": previous,
             "changes": compare_reports(previous_data, data) if previous_data else None,
+            "can_withdraw": can_lead(request.user, saved.authority) and not saved.withdrawn_at,
         },
     )
