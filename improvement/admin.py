@@ -15,8 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from inspections.admin_scoping import AuthorityScopedAdmin as BaseScopedAdmin
 
 from .access import authorities_administered_by, plan_errors
-from .bulk import apply_import, export_actions, parse_actions
-from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Team
+from .bulk import SIGNED_OFF_ONLY, apply_import, export_actions, parse_actions
+from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Status, Team
 from .services import ActionChanged, lock_action
 from .tables import FORMATS, download, export_name
 from .text import plain_text
@@ -121,6 +121,9 @@ class ActionAdminForm(forms.ModelForm):
             if isinstance(data.get(name), str):
                 data[name] = plain_text(data[name])
                 setattr(self.instance, name, data[name])
+        was = Action.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+        if data.get("status") == Status.COMPLETE and was != Status.COMPLETE:
+            self.add_error("status", SIGNED_OFF_ONLY[0].upper() + SIGNED_OFF_ONLY[1:] + ".")
         if data.get("authority"):
             problems = plan_errors(authority=data["authority"], findings=data.get("findings") or ())
             for name, message in problems.items():

@@ -70,6 +70,10 @@ BULK_COLUMNS = [
 ]
 COLUMNS = headers(BULK_COLUMNS)
 OPTIONAL = {"version"}
+# Complete comes only from a leader's sign-off, so a file cannot make an action complete.
+SIGNED_OFF_ONLY = (
+    "an action becomes Complete only when a leader signs it off on its page; use Ready for sign-off"
+)
 # Larger files are refused: an import is checked and written while the person waits.
 MAX_ROWS = 2000
 REQUIRED = {"authority", "findings", "title", "status"}
@@ -284,6 +288,9 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
     values["status"] = lookups.statuses.get(status.lower()) if status else None
     if status and values["status"] is None:
         error("status", f"'{status}' is not a status (use one of: {', '.join(Status.labels)})")
+    was = row.action.status if row.action else None
+    if values["status"] == Status.COMPLETE and was != Status.COMPLETE:
+        error("status", SIGNED_OFF_ONLY)
 
     for name in DATE_FIELDS:
         values[name] = None

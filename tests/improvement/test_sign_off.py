@@ -1,5 +1,7 @@
 """Work is signed off by a leader other than its owner, or returned with a comment."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -149,3 +151,33 @@ def test_a_leader_cannot_accept_evidence_on_their_own_action(client, leader, act
     response = client.post(reverse("improvement:evidence_accept", args=[evidence.pk]))
     assert response.status_code == 403
     assert Evidence.objects.get().accepted_by is None
+
+
+def test_a_file_cannot_make_an_action_complete(action):
+    from improvement.bulk import export_actions, parse_actions
+    from improvement.models import Action
+
+    data = export_actions(Action.objects.all(), "csv").decode("utf-8-sig")
+    data = data.replace(",Not started,", ",Complete,")
+    result = parse_actions(data.replace(",,1\r\n", f",{dt.date.today()},1\r\n").encode(), "x.csv")
+    assert not result.is_valid
+    assert any("only when a leader signs it off" in e for e in result.errors), result.errors
+
+
+def test_the_admin_form_cannot_make_an_action_complete(action):
+    from improvement.admin import ActionAdminForm
+
+    fields = ActionAdminForm.Meta.fields
+    data = {name: getattr(action, name) for name in fields if name != "findings"}
+    data |= {
+        "authority": action.authority_id,
+        "owner": action.owner_id,
+        "team": action.team_id or "",
+        "findings": [f.pk for f in action.findings.all()],
+        "seen_version": action.version,
+        "status": Status.COMPLETE,
+        "completed_date": dt.date.today(),
+    }
+    form = ActionAdminForm({k: ("" if v is None else v) for k, v in data.items()}, instance=action)
+    assert not form.is_valid()
+    assert "only when a leader signs it off" in str(form.errors["status"])
