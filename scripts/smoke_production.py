@@ -118,8 +118,9 @@ def run(page: Page, base: str, username: str, password: str) -> None:
     print("Recording progress")
     expect_status(page.goto(base + "/actions/"), 200, "the actions list")
     first = page.locator("main table a[href^='/actions/']").first
-    action_url = first.get_attribute("href")
-    check(action_url and re.fullmatch(r"/actions/\d+/", action_url), f"an action ({action_url})")
+    # The list's links carry ?back=… so that the action page's back link keeps the filters.
+    action_url = (first.get_attribute("href") or "").split("?")[0]
+    check(re.fullmatch(r"/actions/\d+/", action_url), f"an action ({action_url})")
     assert action_url
     expect_status(page.goto(base + action_url), 200, "the action page")
     # By field names, not labels: the wording of the pages may change.
