@@ -28,5 +28,5 @@ urlpatterns = [
     path("reports/save/", views.report_save, name="report_save"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/withdraw/", views.report_withdraw, name="report_withdraw"),
-    re_path(r"^reports/(?P<pk>\d+)\.(?P<fmt>xlsx)$", views.report_detail, name="report_xlsx"),
+    re_path(r"^reports/(?P<pk>\d+)\.(?P<fmt>xlsx|pdf)$", views.report_detail, name="report_xlsx"),
 ]

@@ -92,6 +92,5 @@ def make_evidence(action: Action, added_by, **fields) -> Evidence:
     fields.setdefault("title", "Audit summary")
     fields.setdefault("kind", Evidence.Kind.CASE_AUDIT)
     fields.setdefault("url", "https://intranet.example.org/audit")
-    return Evidence.objects.create(
-        action=action, added_by=added_by, added_at=timezone.now(), **fields
-    )
+    fields.setdefault("added_at", timezone.now())
+    return Evidence.objects.create(action=action, added_by=added_by, **fields)

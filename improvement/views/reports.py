@@ -14,9 +14,11 @@ from ..access import authorities_visible_to, can_lead
 from ..exports import BOARD_REPORT_COLUMNS, board_report_rows
 from ..forms import ReportPeriodForm, SaveReportForm, WithdrawReportForm
 from ..models import BoardReport, UnreadableReport
+from ..pdf import board_pack_pdf
+from ..people import display_name
 from ..reports import build_report, compare_reports, period_label
 from ..services import ReportExists, board_report_save, board_report_withdraw
-from ..tables import table_response
+from ..tables import download, table_response
 from .common import add_service_errors
 
 
@@ -25,6 +27,23 @@ def _last_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
     first_of_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     end = first_of_quarter - dt.timedelta(days=1)
     return dt.date(end.year, end.month - 2, 1), end
+
+
+def _pdf(request: HttpRequest, data: dict, title: str, saved: BoardReport | None) -> HttpResponse:
+    author = saved.created_by if saved else request.user
+    produced = saved.created_at if saved else timezone.now()
+    content = board_pack_pdf(
+        {
+            "report": data,
+            "title": title,
+            "period": period_label(data),
+            "produced": f"{timezone.localtime(produced):%-d %B %Y}",
+            "author": display_name(author),
+            "saved": saved,
+        }
+    )
+    name = f"{data['authority_slug']}-board-pack-{data['start']}-to-{data['end']}.pdf"
+    return download(content, name, "application/pdf")
 
 
 def _report_list(request: HttpRequest, form: ReportPeriodForm) -> HttpResponse:
@@ -71,11 +90,13 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     data = build_report(
         authority=authority, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
     )
+    title = f"{authority.name} improvement plan: progress {period_label(data)}"
     if request.GET.get("format") == "xlsx":
-        return _xlsx(data, f"{authority.name} improvement plan: progress {period_label(data)}")
+        return _xlsx(data, title)
+    if request.GET.get("format") == "pdf":
+        return _pdf(request, data, title, None)
     previous = BoardReport.objects.current().filter(authority=authority).first()
     previous_data = _readable(previous)
-    title = f"{authority.name} improvement plan: progress {period_label(data)}"
     return render(
         request,
         "improvement/report_detail.html",
@@ -157,6 +178,8 @@ def report_detail(request: HttpRequest, pk: int, fmt: str = "") -> HttpResponse:
         return render(request, "improvement/report_unreadable.html", context, status=409)
     if fmt == "xlsx":
         return _xlsx(data, saved.title)
+    if fmt == "pdf":
+        return _pdf(request, data, saved.title, saved)
     previous = saved.previous()
     previous_data = _readable(previous)
     return render(
