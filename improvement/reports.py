@@ -239,3 +239,43 @@ def compare_reports(previous: dict, current: dict) -> list[dict]:
                         }
                     )
     return changes
+
+
+def compare_two(earlier: dict, later: dict) -> dict:
+    """What moved between two saved reports, whichever two: findings whose status or RAG
+    moved, and actions added, completed, slipped (due date later) or newly overdue."""
+    before_findings = {f["id"]: f for f in earlier["findings"]}
+    before = {a["id"]: a for f in earlier["findings"] for a in f["actions"] if a["end"]["exists"]}
+    after = {a["id"]: a for f in later["findings"] for a in f["actions"] if a["end"]["exists"]}
+    findings = []
+    for finding in later["findings"]:
+        old = before_findings.get(finding["id"])
+        if old and (old["status_end"], old["rag_end"]) != (
+            finding["status_end"],
+            finding["rag_end"],
+        ):
+            findings.append({"text": finding["text"], "before": old, "after": finding})
+    complete = Status.COMPLETE.value
+    return {
+        "findings": findings,
+        "added": [a for pk, a in after.items() if pk not in before],
+        "completed": [
+            a
+            for pk, a in after.items()
+            if a["end"]["status"] == complete
+            and before.get(pk, {"end": {}})["end"].get("status") != complete
+        ],
+        "slipped": [
+            {"action": a, "from": before[pk]["end"]["due_date"], "to": a["end"]["due_date"]}
+            for pk, a in after.items()
+            if pk in before
+            and a["end"]["due_date"]
+            and before[pk]["end"]["due_date"]
+            and a["end"]["due_date"] > before[pk]["end"]["due_date"]
+        ],
+        "newly_overdue": [
+            a
+            for pk, a in after.items()
+            if a["overdue_at_end"] and not before.get(pk, {}).get("overdue_at_end")
+        ],
+    }

@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/preview/", views.report_preview, name="report_preview"),
     path("reports/save/", views.report_save, name="report_save"),
+    path("reports/compare/", views.report_compare, name="report_compare"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/withdraw/", views.report_withdraw, name="report_withdraw"),
     re_path(r"^reports/(?P<pk>\d+)\.(?P<fmt>xlsx|pdf)$", views.report_detail, name="report_xlsx"),

@@ -3,10 +3,11 @@
 from .fields import DateInput, TextField, finding_label, plausible_date, resubmitted
 from .plan import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
 from .progress import EvidenceReturnForm, ProgressForm, RagOverrideForm, ReviewForm
-from .reports import ReportPeriodForm, SaveReportForm, WithdrawReportForm
+from .reports import CompareReportsForm, ReportPeriodForm, SaveReportForm, WithdrawReportForm
 
 __all__ = [
     "ActionForm",
+    "CompareReportsForm",
     "DateInput",
     "EvidenceReturnForm",
     "FindingStateForm",

@@ -62,3 +62,41 @@ class WithdrawReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the report is withdrawn"},
     )
+
+
+class ReportChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        withdrawn = " (withdrawn)" if obj.withdrawn_at else ""
+        return f"{obj.title}: {obj.authority}, saved {obj.created_at:%-d %b %Y}{withdrawn}"
+
+
+class CompareReportsForm(forms.Form):
+    """Two saved reports of the same authority."""
+
+    first = ReportChoiceField(
+        label="First report",
+        queryset=None,
+        error_messages={"required": "Choose the first report"},
+    )
+    second = ReportChoiceField(
+        label="Second report",
+        queryset=None,
+        error_messages={"required": "Choose the second report"},
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = reports
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        first, second = data.get("first"), data.get("second")
+        if first and second and first.pk == second.pk:
+            self.add_error("second", "Choose two different reports")
+        elif first and second and first.authority_id != second.authority_id:
+            self.add_error("second", "Choose two reports of the same local authority")
+        return data

@@ -20,7 +20,14 @@ from .plan import (
     finding_state,
     inspection_plan_dates,
 )
-from .reports import report_detail, report_list, report_preview, report_save, report_withdraw
+from .reports import (
+    report_compare,
+    report_detail,
+    report_list,
+    report_preview,
+    report_save,
+    report_withdraw,
+)
 
 __all__ = [
     "action_add",
@@ -42,6 +49,7 @@ __all__ = [
     "finding_detail",
     "findings_export",
     "my_actions",
+    "report_compare",
     "report_detail",
     "report_list",
     "report_preview",

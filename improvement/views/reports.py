@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from ..access import authorities_visible_to, can_lead
 from ..exports import BOARD_REPORT_COLUMNS, board_report_rows
-from ..forms import ReportPeriodForm, SaveReportForm, WithdrawReportForm
+from ..forms import CompareReportsForm, ReportPeriodForm, SaveReportForm, WithdrawReportForm
 from ..models import BoardReport, UnreadableReport
 from ..pdf import board_pack_pdf
 from ..people import display_name
-from ..reports import build_report, compare_reports, period_label
+from ..reports import build_report, compare_reports, compare_two, period_label
 from ..services import ReportExists, board_report_save, board_report_withdraw
 from ..tables import download, table_response
 from .common import add_service_errors
@@ -193,4 +193,25 @@ def report_detail(request: HttpRequest, pk: int, fmt: str = "") -> HttpResponse:
             "changes": compare_reports(previous_data, data) if previous_data else None,
             "can_withdraw": can_lead(request.user, saved.authority) and not saved.withdrawn_at,
         },
+    )
+
+
+@login_required
+def report_compare(request: HttpRequest) -> HttpResponse:
+    """Any two saved reports of one authority, side by side: what moved between them."""
+    visible = BoardReport.objects.visible_to(request.user).select_related("authority")
+    form = CompareReportsForm(request.GET or None, reports=visible)
+    comparison = None
+    if form.is_bound and form.is_valid():
+        earlier, later = sorted(
+            (form.cleaned_data["first"], form.cleaned_data["second"]),
+            key=lambda r: (r.period_end, r.created_at),
+        )
+        first, second = _readable(earlier), _readable(later)
+        if first is None or second is None:
+            form.add_error(None, "One of these reports is in a format this app cannot read.")
+        else:
+            comparison = {"earlier": earlier, "later": later, **compare_two(first, second)}
+    return render(
+        request, "improvement/report_compare.html", {"form": form, "comparison": comparison}
     )
