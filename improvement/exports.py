@@ -67,6 +67,7 @@ def _action(row: tuple[dict, dict | None], key: str, default: Any = "") -> Any:
 BOARD_REPORT_COLUMNS = [
     Column("Finding", lambda r: r[0]["text"], width=60),
     Column("Inspection", lambda r: r[0]["inspection"]),
+    Column("Commentary", lambda r: r[0].get("commentary", ""), width=40),
     Column("Finding status at start", lambda r: FindingStatus(r[0]["status_start"]).label),
     Column("Finding status at end", lambda r: FindingStatus(r[0]["status_end"]).label),
     Column("Action", lambda r: r[1]["title"] if r[1] else "(no actions)", width=40),

@@ -7,19 +7,20 @@ JSON-safe values: saving it freezes it as a snapshot that never changes.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from inspections.models import Finding, LocalAuthority
+from inspections.models import Finding, Inspection, LocalAuthority
 
-from .choices import RAG, FindingStatus, Status
+from .choices import RAG, FindingState, FindingStatus, Status
 from .models import Action, BoardReport, Evidence, ProgressUpdate
 from .people import display_name
 from .rules import action_state_at, is_overdue, rollup_status, worst_rag
-from .selectors import recurring_themes
+from .selectors import findings_in_state, recurring_themes
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -30,12 +31,30 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> dict:
-    """The board report for one authority and period (both dates included)."""
+def build_report(
+    *,
+    authority: LocalAuthority,
+    start: dt.date,
+    end: dt.date,
+    inspections: Sequence[Inspection] = (),
+    summary: str = "",
+    comments: dict[int, str] | None = None,
+) -> dict:
+    """The board report for one authority and period (both dates included).
+
+    It covers the findings of the chosen `inspections`, or by default the current
+    plan's open findings; `summary` and `comments` (by finding id) are a leader's
+    commentary, frozen with the report when it is saved.
+    """
     period_start, period_end = _start_of(start), _end_of(end)
+    comments = comments or {}
+    scope = Finding.objects.filter(inspection__authority=authority)
+    if inspections:
+        scope = scope.filter(inspection__in=inspections)
+    else:
+        scope = findings_in_state(scope, FindingState.OPEN)
     findings = list(
-        Finding.objects.filter(inspection__authority=authority)
-        .select_related("inspection")
+        scope.select_related("inspection")
         .prefetch_related(
             "themes",
             Prefetch(
@@ -151,6 +170,7 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
                 "status_end": rollup_status([a["end"]["status"] for a in existing]),
                 "rag_end": worst_rag([a["end"]["rag"] for a in existing]),
                 "actions": actions,
+                "commentary": comments.get(finding.pk, "").strip(),
             }
         )
 
@@ -165,6 +185,12 @@ def build_report(*, authority: LocalAuthority, start: dt.date, end: dt.date) -> 
         "start": start.isoformat(),
         "end": end.isoformat(),
         "generated_at": timezone.localtime().isoformat(timespec="minutes"),
+        "scope": {
+            "inspections": [i.pk for i in inspections],
+            "label": "; ".join(_inspection_label(i) for i in inspections)
+            or "The current plan: its open findings",
+        },
+        "commentary": summary.strip(),
         "summary": {
             "findings": len(rows),
             "findings_complete": sum(1 for f in rows if f["status_end"] == FindingStatus.COMPLETE),

@@ -34,8 +34,9 @@ class BoardReport(models.Model):
     data bumps SCHEMA_VERSION and teaches `content()` to read the old one.
     """
 
-    SCHEMA_VERSION = 1
-    READABLE_VERSIONS = frozenset({1})
+    # 2 added "scope" and "commentary" (top level and per finding); 1 lacks them.
+    SCHEMA_VERSION = 2
+    READABLE_VERSIONS = frozenset({1, 2})
 
     authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, related_name="board_reports"
@@ -44,6 +45,9 @@ class BoardReport(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     data = models.JSONField()
+    # What the report covers: "" for the current plan's open findings, else the ids of
+    # the inspections chosen ("12,15"); one saved report per authority, period and scope.
+    scope = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_reports"
     )

@@ -1,11 +1,12 @@
 """Freezing a board report."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from inspections.models import LocalAuthority
+from inspections.models import Inspection, LocalAuthority
 
 from ..access import can_lead
 from ..models import BoardReport
@@ -20,8 +21,20 @@ class ReportExists(Exception):
         super().__init__(f"“{existing.title}” already covers this period.")
 
 
+def scope_key(inspections: Sequence[Inspection]) -> str:
+    return ",".join(str(pk) for pk in sorted(i.pk for i in inspections))
+
+
 def board_report_save(
-    *, authority: LocalAuthority, author, title: str, start: dt.date, end: dt.date
+    *,
+    authority: LocalAuthority,
+    author,
+    title: str,
+    start: dt.date,
+    end: dt.date,
+    inspections: Sequence[Inspection] = (),
+    summary: str = "",
+    comments: dict[int, str] | None = None,
 ) -> BoardReport:
     """Freeze the board report for a period that has ended: from now on it never changes.
 
@@ -37,8 +50,10 @@ def board_report_save(
                 "to date: save it once the period is over"
             }
         )
+    if any(i.authority_id != authority.pk for i in inspections):
+        raise ValidationError({"inspections": "Choose inspections of this local authority"})
     existing = BoardReport.objects.current().filter(
-        authority=authority, period_start=start, period_end=end
+        authority=authority, period_start=start, period_end=end, scope=scope_key(inspections)
     )
     if existing.exists():
         raise ReportExists(existing.first())  # type: ignore[arg-type]
@@ -47,7 +62,15 @@ def board_report_save(
         title=title,
         period_start=start,
         period_end=end,
-        data=build_report(authority=authority, start=start, end=end),
+        scope=scope_key(inspections),
+        data=build_report(
+            authority=authority,
+            start=start,
+            end=end,
+            inspections=inspections,
+            summary=summary,
+            comments=comments,
+        ),
         created_by=author,
         created_at=timezone.now(),
     )

@@ -55,6 +55,10 @@ def _xlsx(data: dict, title: str) -> HttpResponse:
     """The board report as a spreadsheet: its title and period above the table."""
     name = f"{data['authority_slug']}-board-report-{data['start']}-to-{data['end']}"
     preface = [title, f"Period: {period_label(data)}", f"Generated: {data['generated_at']}"]
+    if data.get("scope"):
+        preface.append(f"Covers: {data['scope']['label']}")
+    if data.get("commentary"):
+        preface.append(f"Summary: {data['commentary']}")
     return table_response(
         name, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface
     )
@@ -88,7 +92,10 @@ def report_preview(request: HttpRequest) -> HttpResponse:
         return _report_list(request, form)
     authority = form.cleaned_data["authority"]
     data = build_report(
-        authority=authority, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+        authority=authority,
+        start=form.cleaned_data["start"],
+        end=form.cleaned_data["end"],
+        inspections=list(form.cleaned_data["inspections"]),
     )
     title = f"{authority.name} improvement plan: progress {period_label(data)}"
     if request.GET.get("format") == "xlsx":
@@ -110,6 +117,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
                 initial={**form.cleaned_data, "authority": authority.slug, "title": title},
                 authorities=authorities,
             ),
+            "chosen_inspections": [i.pk for i in form.cleaned_data["inspections"]],
             "previous": previous,
             "changes": compare_reports(previous_data, data) if previous_data else None,
             "querystring": request.GET.urlencode(),
@@ -130,6 +138,9 @@ def report_save(request: HttpRequest) -> HttpResponse:
             title=form.cleaned_data["title"],
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
+            inspections=list(form.cleaned_data["inspections"]),
+            summary=form.cleaned_data["summary"],
+            comments=form.comments(),
         )
     except ValidationError as exc:
         add_service_errors(form, exc)

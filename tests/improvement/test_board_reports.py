@@ -198,15 +198,18 @@ def test_report_downloads_as_xlsx(client, leader, history):
         {"authority": "middlesbrough", "format": "xlsx", **Q2},
     )
     sheet = load_workbook(BytesIO(response.content)).active
-    # A title, the period and when it was made, a blank line, the header, then the rows.
+    # A title, the period, when it was made and what it covers, a blank line, the header,
+    # then the rows.
     assert (
         sheet["A1"].value == "Middlesbrough improvement plan: progress 1 April 2024 to 30 June 2024"
     )
     assert sheet["A2"].value == "Period: 1 April 2024 to 30 June 2024"
-    assert sheet["E5"].value == "Action"
-    assert sheet["E6"].value == history.title
-    assert sheet["H6"].value == "Blocked"
-    assert "Auditors left." in sheet["N6"].value
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Finding")
+    row = dict(zip(rows[header], rows[header + 1], strict=True))
+    assert row["Action"] == history.title
+    assert row["Status at end"] == "Blocked"
+    assert "Auditors left." in row["Due date changes in period"]
     assert response["Content-Disposition"] == (
         'attachment; filename="middlesbrough-board-report-2024-04-01-to-2024-06-30.xlsx"'
     )

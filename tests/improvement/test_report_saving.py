@@ -73,9 +73,49 @@ def test_a_withdrawn_report_is_kept_marked_and_its_period_can_be_saved_again(
     )
     page = client.get(saved.get_absolute_url()).content.decode()
     assert "Withdrawn on" in page and "Sent with last year&#x27;s figures." in page
-    assert saved.content()["version"] == 1  # its content is untouched
+    assert saved.content()["version"] == BoardReport.SCHEMA_VERSION  # its content untouched
 
     client.post(SAVE, Q1 | {"title": "Q1, corrected"})
     assert BoardReport.objects.count() == 2
     corrected = BoardReport.objects.get(title="Q1, corrected")
     assert corrected.previous() is None  # a withdrawn report is nobody's "previous"
+
+
+def test_a_report_covers_the_inspections_chosen_with_its_commentary_frozen(client, leader, action):
+    from tests.helpers import make_finding, make_inspection
+
+    finding = action.findings.get()
+    old = make_inspection(action.authority, start_date=dt.date(2019, 11, 4))
+    make_finding(old, text="Private fostering.")
+    client.force_login(leader)
+    preview = client.get(reverse("improvement:report_preview"), Q1 | {"inspections": [old.pk]})
+    assert [f["text"] for f in preview.context["report"]["findings"]] == ["Private fostering."]
+
+    response = client.post(
+        SAVE,
+        Q1
+        | {
+            "summary": "Steady progress; audits slipped.",
+            f"comment_{finding.pk}": "The audit is late because two auditors left.",
+        },
+    )
+    assert response.status_code == 302
+    saved = BoardReport.objects.get()
+    data = saved.content()
+    assert data["scope"]["label"] == "The current plan: its open findings"
+    assert data["commentary"] == "Steady progress; audits slipped."
+    assert data["findings"][0]["commentary"] == "The audit is late because two auditors left."
+    page = client.get(saved.get_absolute_url()).content.decode()
+    assert "The audit is late because two auditors left." in page
+    # The same period with another scope is another report.
+    assert client.post(SAVE, Q1 | {"inspections": [old.pk], "title": "2019"}).status_code == 302
+    assert BoardReport.objects.count() == 2
+
+
+def test_a_report_cannot_cover_another_authoritys_inspection(client, leader, action, outsider):
+    from tests.helpers import make_inspection
+
+    theirs = make_inspection(outsider.authorities.get(), start_date=dt.date(2023, 1, 9))
+    client.force_login(leader)
+    response = client.get(reverse("improvement:report_preview"), Q1 | {"inspections": [theirs.pk]})
+    assert "Select a valid choice" in response.content.decode()

@@ -96,5 +96,6 @@ def test_a_board_report_has_its_title_and_period_above_the_table(client, leader,
     assert sheet["A2"].value.startswith("Period: ")
     row = _header_row(sheet, "Finding")
     assert sheet.freeze_panes == f"A{row + 1}"
-    due = sheet.cell(row=row + 1, column=10).value
+    column = next(c.column for c in sheet[row] if c.value == "Due at end")
+    due = sheet.cell(row=row + 1, column=column).value
     assert isinstance(due, dt.datetime) and due.date() == plan.due_date
