@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from improvement.models import BoardReport, Role, Status
@@ -19,20 +20,31 @@ def test_a_leader_saves_a_board_report_and_opens_it_again(
         owner=leader,
         due_date=dt.date.today() + dt.timedelta(days=60),
     )
-    make_update(action, leader, Status.IN_PROGRESS, note="Audit started.")
-    today = dt.date.today()
+    # Recorded in a period that has ended: only such a period can be saved.
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    action.created_at = timezone.now() - dt.timedelta(days=20)
+    action.save()
+    make_update(
+        action,
+        leader,
+        Status.IN_PROGRESS,
+        note="Audit started.",
+        created_at=timezone.now() - dt.timedelta(days=5),
+    )
 
     sign_in(page, leader)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Board reports").click()
     expect(page.get_by_role("heading", name="Board reports", exact=True)).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("From").fill((today - dt.timedelta(days=30)).isoformat())
-    page.get_by_label("To").fill(today.isoformat())
+    page.get_by_label("From").fill((yesterday - dt.timedelta(days=30)).isoformat())
+    page.get_by_label("To").fill(yesterday.isoformat())
     page.get_by_role("button", name="Show the report").click()
     expect(page.get_by_text("Audit started.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Title").fill("Improvement board, this quarter")
+    page.get_by_label("Summary for the board").fill("Audits are under way.")
+    page.get_by_label("Commentary on this finding (optional)").fill("On track for June.")
     page.get_by_role("button", name="Save as board report").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Board report saved")
     assert_accessible(page)
@@ -41,5 +53,9 @@ def test_a_leader_saves_a_board_report_and_opens_it_again(
     page.get_by_role("link", name="Improvement board, this quarter").click()
     expect(page.get_by_role("heading", name="Improvement board, this quarter")).to_be_visible()
     expect(page.get_by_text("Audit started.")).to_be_visible()
+    expect(page.get_by_text("On track for June.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the board pack (PDF)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
     assert BoardReport.objects.count() == 1
     assert csp_errors == []
