@@ -57,6 +57,7 @@ def build_report(
         scope.select_related("inspection")
         .prefetch_related(
             "themes",
+            "inspection__judgements",
             Prefetch(
                 "actions",
                 queryset=Action.objects.select_related("owner").order_by("due_date", "pk"),
@@ -164,6 +165,7 @@ def build_report(
                 "order": finding.order,
                 "text": finding.text,
                 "themes": [t.name for t in finding.themes.all()],
+                "grade": _grade(finding),
                 "status_start": rollup_status(
                     [a["start"]["status"] for a in actions if a["start"]["exists"]]
                 ),
@@ -232,6 +234,14 @@ def period_label(data: dict) -> str:
     start = dt.date.fromisoformat(data["start"])
     end = dt.date.fromisoformat(data["end"])
     return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+
+
+def _grade(finding: Finding) -> str:
+    """The grade the inspection gave the finding's judgement area, if it graded it."""
+    for judgement in finding.inspection.judgements.all():
+        if finding.judgement_area and judgement.area == finding.judgement_area:
+            return judgement.get_grade_display()
+    return ""
 
 
 def _grouped(rows) -> dict[int, list[tuple]]:

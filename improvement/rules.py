@@ -9,9 +9,10 @@ reminders all ask the same question the same way. The SQL twins of these rules
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 
@@ -195,6 +196,26 @@ class _StateInputs:
     last_update_at: dt.datetime | None
 
 
+class UpdateLike(Protocol):
+    created_at: dt.datetime
+    status_before: str
+    status_after: str
+
+
+def last_update_by(updates: Sequence[Any], moment: dt.datetime) -> Any:
+    """The last of `updates` (oldest first) recorded by `moment`, or None."""
+    index = bisect_right([u.created_at for u in updates], moment)
+    return updates[index - 1] if index else None
+
+
+def status_at(updates: Sequence[UpdateLike], moment: dt.datetime, current: str) -> str:
+    """An action's status at a moment, from its progress updates (oldest first)."""
+    latest = last_update_by(updates, moment)
+    if latest is not None:
+        return latest.status_after
+    return updates[0].status_before if updates else current
+
+
 def action_state_at(
     action: Action,
     updates: list[ProgressUpdate],
@@ -213,14 +234,10 @@ def action_state_at(
     """
     if action.created_at and action.created_at > moment:
         return {"exists": False, "status": "", "due_date": None, "rag": ""}
-    before = [u for u in updates if u.created_at <= moment]
+    latest = last_update_by(updates, moment)
     last: dt.datetime | None
-    if before:
-        status, due, last = (
-            before[-1].status_after,
-            before[-1].due_date_after,
-            before[-1].created_at,
-        )
+    if latest is not None:
+        status, due, last = latest.status_after, latest.due_date_after, latest.created_at
     elif updates:
         status, due, last = updates[0].status_before, updates[0].due_date_before, None
     else:

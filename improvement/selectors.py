@@ -332,19 +332,40 @@ class MonthProgress:
 
 
 def progress_by_month(authority: LocalAuthority) -> list[MonthProgress]:
-    """Per month: progress updates recorded, and actions complete by the month's end."""
-    updates = ProgressUpdate.objects.filter(action__authority=authority).values_list(
-        "created_at", "status_after", "action_id"
+    """Per month with updates: the updates recorded, and the actions complete at its end.
+
+    "Complete at the month's end" is `rules.status_at`, the rule the board report
+    uses for an action's state at a past moment.
+    """
+    rows = (
+        ProgressUpdate.objects.filter(action__authority=authority)
+        .order_by("action_id", "created_at", "pk")
+        .values_list("action_id", "created_at", "status_before", "status_after")
     )
+    by_action: dict[int, list[_Update]] = {}
     months: dict[str, MonthProgress] = {}
-    state: dict[int, str] = {}
-    complete = 0
-    for created_at, after, action_id in updates.order_by("created_at", "pk"):
+    for action_id, created_at, before, after in rows:
+        by_action.setdefault(action_id, []).append(_Update(created_at, before, after))
         month = timezone.localtime(created_at).strftime("%Y-%m")
-        was_complete = state.get(action_id) == Status.COMPLETE
-        state[action_id] = after
-        complete += (after == Status.COMPLETE) - was_complete
-        row = months.setdefault(month, MonthProgress(month))
-        row.updates += 1
-        row.complete = complete
-    return list(months.values())
+        months.setdefault(month, MonthProgress(month)).updates += 1
+    for month in sorted(months):
+        end = _month_end(month)
+        months[month].complete = sum(
+            1
+            for updates in by_action.values()
+            if rules.status_at(updates, end, Status.NOT_STARTED) == Status.COMPLETE
+        )
+    return [months[m] for m in sorted(months)]
+
+
+@dataclass
+class _Update:
+    created_at: dt.datetime
+    status_before: str
+    status_after: str
+
+
+def _month_end(month: str) -> dt.datetime:
+    first = dt.datetime.strptime(month, "%Y-%m")
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return timezone.make_aware(following) - dt.timedelta(microseconds=1)

@@ -116,3 +116,36 @@ def test_an_action_for_two_findings_is_counted_once(action, authority):
     assert sum(len(f["actions"]) for f in report["findings"]) == 2  # listed under each finding
     assert report["summary"]["actions"] == 1
     assert [s["id"] for s in report["summary"]["stuck"]] == [action.pk]
+
+
+def test_the_progress_chart_counts_complete_actions_as_the_report_does(action, owner, leader):
+    from improvement.selectors import progress_by_month
+
+    make_update(
+        action, owner, Status.READY, status_before=Status.NOT_STARTED, created_at=_at("2024-02-10")
+    )
+    make_update(
+        action, leader, Status.COMPLETE, status_before=Status.READY, created_at=_at("2024-02-20")
+    )
+    make_update(
+        action,
+        leader,
+        Status.IN_PROGRESS,
+        status_before=Status.COMPLETE,
+        created_at=_at("2024-03-05"),
+    )
+    months = {m.month: (m.updates, m.complete) for m in progress_by_month(action.authority)}
+    assert months == {"2024-02": (2, 1), "2024-03": (1, 0)}
+
+
+def test_a_finding_carries_its_areas_grade_into_the_report(action, authority):
+    from inspections.models import Grade, JudgementArea
+    from tests.helpers import make_judgement
+
+    finding = action.findings.get()
+    finding.judgement_area = JudgementArea.HELP_AND_PROTECTION
+    finding.save()
+    make_judgement(finding.inspection, JudgementArea.HELP_AND_PROTECTION, Grade.INADEQUATE)
+    today = timezone.localdate()
+    report = build_report(authority=authority, start=today - dt.timedelta(days=3), end=today)
+    assert report["findings"][0]["grade"] == "Inadequate"
