@@ -257,8 +257,12 @@ def compare_reports(previous: dict, current: dict) -> list[dict]:
     """What changed for each action between two saved reports' period ends."""
     before = {a["id"]: a for f in previous["findings"] for a in f["actions"]}
     changes = []
+    seen: set[int] = set()
     for finding in current["findings"]:
         for action in finding["actions"]:
+            if action["id"] in seen:
+                continue  # an action linked to two findings is listed once
+            seen.add(action["id"])
             old = before.get(action["id"])
             if old is None or not old["end"]["exists"]:
                 if action["end"]["exists"]:

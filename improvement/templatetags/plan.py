@@ -104,3 +104,9 @@ def may_own_actions(user) -> bool:
     from improvement.choices import Role
 
     return has_role(user, Role.MANAGER) or has_role(user, Role.LEADER)
+
+
+@register.filter
+def typed_comment(form, finding_id) -> str:
+    """The commentary on a finding a person typed into a save form (shown again on error)."""
+    return (form.data.get(f"comment_{finding_id}", "") if form.is_bound else "") or ""

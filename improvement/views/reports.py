@@ -1,6 +1,7 @@
 """Board reports: choose a period, preview, save a frozen copy, read and download it."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -90,20 +91,34 @@ def report_preview(request: HttpRequest) -> HttpResponse:
     form = ReportPeriodForm(request.GET, authorities=authorities)
     if not form.is_valid():
         return _report_list(request, form)
-    authority = form.cleaned_data["authority"]
+    return _preview(request, form.cleaned_data, request.GET.get("format", ""))
+
+
+def _preview(
+    request: HttpRequest, period: dict, fmt: str = "", save_form: SaveReportForm | None = None
+) -> HttpResponse:
+    """The live report for a period and scope; with `save_form`, shown again with its errors."""
+    authorities = authorities_visible_to(request.user)
+    authority = period["authority"]
     data = build_report(
         authority=authority,
-        start=form.cleaned_data["start"],
-        end=form.cleaned_data["end"],
-        inspections=list(form.cleaned_data["inspections"]),
+        start=period["start"],
+        end=period["end"],
+        inspections=list(period["inspections"]),
     )
     title = f"{authority.name} improvement plan: progress {period_label(data)}"
-    if request.GET.get("format") == "xlsx":
+    if fmt == "xlsx":
         return _xlsx(data, title)
-    if request.GET.get("format") == "pdf":
+    if fmt == "pdf":
         return _pdf(request, data, title, None)
     previous = BoardReport.objects.current().filter(authority=authority).first()
     previous_data = _readable(previous)
+    if save_form is None:
+        save_form = SaveReportForm(
+            initial={**period, "authority": authority.slug, "title": title},
+            authorities=authorities,
+        )
+    query = {"authority": authority.slug, "start": period["start"], "end": period["end"]}
     return render(
         request,
         "improvement/report_detail.html",
@@ -112,15 +127,14 @@ def report_preview(request: HttpRequest) -> HttpResponse:
             "saved": None,
             "title": title,
             "can_save": can_lead(request.user, authority),
-            "period_ended": form.cleaned_data["end"] < timezone.localdate(),
-            "save_form": SaveReportForm(
-                initial={**form.cleaned_data, "authority": authority.slug, "title": title},
-                authorities=authorities,
-            ),
-            "chosen_inspections": [i.pk for i in form.cleaned_data["inspections"]],
+            "period_ended": period["end"] < timezone.localdate(),
+            "save_form": save_form,
+            "chosen_inspections": [i.pk for i in period["inspections"]],
             "previous": previous,
             "changes": compare_reports(previous_data, data) if previous_data else None,
-            "querystring": request.GET.urlencode(),
+            "querystring": urlencode(
+                {**query, "inspections": [i.pk for i in period["inspections"]]}, doseq=True
+            ),
         },
     )
 
@@ -130,7 +144,7 @@ def report_preview(request: HttpRequest) -> HttpResponse:
 def report_save(request: HttpRequest) -> HttpResponse:
     form = SaveReportForm(request.POST, authorities=authorities_visible_to(request.user))
     if not form.is_valid():
-        return _report_list(request, form)
+        return _back_to_preview(request, form)
     try:
         report = board_report_save(
             authority=form.cleaned_data["authority"],
@@ -144,7 +158,7 @@ def report_save(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         add_service_errors(form, exc)
-        return _report_list(request, form)
+        return _back_to_preview(request, form)
     except ReportExists as exc:
         messages.error(
             request,
@@ -154,6 +168,15 @@ def report_save(request: HttpRequest) -> HttpResponse:
         return redirect(exc.existing)
     messages.success(request, "Board report saved. It will not change from now on.")
     return redirect(report)
+
+
+def _back_to_preview(request: HttpRequest, form: SaveReportForm) -> HttpResponse:
+    """The preview again, with what the leader typed and what is wrong with it; or, when
+    the period itself is wrong, the period form."""
+    period = form.cleaned_data
+    if all(k in period for k in ("authority", "start", "end", "inspections")):
+        return _preview(request, period, save_form=form)
+    return _report_list(request, form)
 
 
 @login_required

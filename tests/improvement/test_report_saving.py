@@ -119,3 +119,34 @@ def test_a_report_cannot_cover_another_authoritys_inspection(client, leader, act
     client.force_login(leader)
     response = client.get(reverse("improvement:report_preview"), Q1 | {"inspections": [theirs.pk]})
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_an_empty_title_keeps_the_preview_and_what_was_typed(client, leader, action):
+    finding = action.findings.get()
+    client.force_login(leader)
+    response = client.post(
+        SAVE, Q1 | {"title": "", "summary": "Kept.", f"comment_{finding.pk}": "Also kept."}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter a title for the board report" in body
+    assert "govuk-error-summary" in body
+    assert "The quality of contingency planning." in body  # the preview, not the period form
+    assert "Kept.</textarea>" in body and "Also kept.</textarea>" in body
+    assert not BoardReport.objects.exists()
+
+
+def test_what_changed_lists_an_action_of_two_findings_once(client, leader, action):
+    from improvement.reports import compare_reports
+    from tests.helpers import make_finding
+
+    action.findings.add(make_finding(action.findings.get().inspection, text="Oversight.", order=2))
+    today = dt.date.today()
+    from improvement.reports import build_report
+
+    before = build_report(authority=action.authority, start=today, end=today)
+    action.due_date = today + dt.timedelta(days=200)
+    action.save()
+    after = build_report(authority=action.authority, start=today, end=today)
+    changes = compare_reports(before, after)
+    assert [c["title"] for c in changes] == ["Audit contingency plans"]
