@@ -121,9 +121,6 @@ class ActionAdminForm(forms.ModelForm):
             if isinstance(data.get(name), str):
                 data[name] = plain_text(data[name])
                 setattr(self.instance, name, data[name])
-        was = Action.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
-        if data.get("status") == Status.COMPLETE and was != Status.COMPLETE:
-            self.add_error("status", SIGNED_OFF_ONLY[0].upper() + SIGNED_OFF_ONLY[1:] + ".")
         if data.get("authority"):
             problems = plan_errors(authority=data["authority"], findings=data.get("findings") or ())
             for name, message in problems.items():
@@ -131,7 +128,7 @@ class ActionAdminForm(forms.ModelForm):
         if self.instance.pk:
             # The admin saves inside a transaction: the lock holds until the save.
             try:
-                lock_action(self.instance.pk, data.get("seen_version") or 0)
+                current = lock_action(self.instance.pk, data.get("seen_version") or 0)
             except ActionChanged as exc:
                 changed = "; ".join(f"{c.label}: {c.before} → {c.after}" for c in exc.changes)
                 raise forms.ValidationError(
@@ -139,6 +136,11 @@ class ActionAdminForm(forms.ModelForm):
                     + (f" ({changed})" if changed else "")
                     + ". Nothing was saved: reload the page to see the action as it is now."
                 ) from exc
+            was = current.status
+        else:
+            was = None
+        if data.get("status") == Status.COMPLETE and was != Status.COMPLETE:
+            self.add_error("status", SIGNED_OFF_ONLY[0].upper() + SIGNED_OFF_ONLY[1:] + ".")
         return data
 
 

@@ -167,13 +167,21 @@ def plan_actions(findings: QuerySet[Finding]) -> list[Action]:
 
 
 def headline(findings: QuerySet[Finding], actions: Sequence[Action]) -> Headline:
-    """The dashboard's figures for the findings shown (the filters apply) and their actions."""
+    """The dashboard's figures for the findings shown (the filters apply) and their actions.
+
+    `actions` are `plan_actions(findings)`: each with its findings prefetched.
+    """
     today = timezone.localdate()
     by_status = Counter(a.status for a in actions)
     rags = Counter(a.rag for a in actions)
+    # Each finding's actions, from the actions already loaded (with their findings).
+    by_finding: dict[int, list[Action]] = {}
+    for action in actions:
+        for finding in action.findings.all():
+            by_finding.setdefault(finding.pk, []).append(action)
     statuses = [
-        rules.finding_rollup(list(f.actions.all()))[0]
-        for f in findings_with_rag_inputs(findings.order_by())
+        rules.finding_rollup(by_finding.get(pk, []))[0]
+        for pk in findings.order_by().values_list("pk", flat=True)
     ]
     return {
         "findings_total": len(statuses),

@@ -52,17 +52,20 @@ def board_report_save(
         )
     if any(i.authority_id != authority.pk for i in inspections):
         raise ValidationError({"inspections": "Choose inspections of this local authority"})
-    existing = BoardReport.objects.current().filter(
-        authority=authority, period_start=start, period_end=end, scope=scope_key(inspections)
+    scope = scope_key(inspections)
+    existing = (
+        BoardReport.objects.current()
+        .filter(authority=authority, period_start=start, period_end=end, scope=scope)
+        .first()
     )
-    if existing.exists():
-        raise ReportExists(existing.first())  # type: ignore[arg-type]
+    if existing is not None:
+        raise ReportExists(existing)
     report = BoardReport(
         authority=authority,
         title=title,
         period_start=start,
         period_end=end,
-        scope=scope_key(inspections),
+        scope=scope,
         data=build_report(
             authority=authority,
             start=start,
