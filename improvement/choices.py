@@ -60,3 +60,39 @@ class Role(models.TextChoices):
     LEADER = "Leaders"
     MANAGER = "Managers"
     VIEWER = "Viewers"
+
+
+class Unit(models.TextChoices):
+    """What a measure's figures count."""
+
+    PERCENTAGE = "percentage", "Percentage"
+    COUNT = "count", "Count"
+    DAYS = "days", "Days"
+    RATE_PER_10K = "rate_per_10k", "Rate per 10,000 children"
+
+
+class Direction(models.TextChoices):
+    """Which way a measure should move."""
+
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Frequency(models.TextChoices):
+    """How often a measure gets a value: one per calendar month or calendar quarter."""
+
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
+class Impact(models.TextChoices):
+    """A measure's latest value against its trajectory to target (see impact.rate).
+
+    Ordered worst first, so that a finding is as far off track as its worst measure.
+    """
+
+    OFF_TRACK = "off_track", "Off track"
+    CLOSE = "close", "Close"
+    ON_TRACK = "on_track", "On track"
+    NOT_YET = "not_yet", "Not yet rated"
+    NO_MEASURES = "no_measures", "No measures"

@@ -1,9 +1,21 @@
 """What the council does about it: actions, their progress and evidence, where each
 finding stands, board reports and reminders. One module per concern, imported here."""
 
-from ..choices import RAG, FindingState, FindingStatus, Role, Status, UpdateKind
+from ..choices import (
+    RAG,
+    Direction,
+    FindingState,
+    FindingStatus,
+    Frequency,
+    Impact,
+    Role,
+    Status,
+    Unit,
+    UpdateKind,
+)
 from .actions import Action, ActionQuerySet, Evidence, ProgressUpdate, Team
 from .findings import FindingStateRecord
+from .measures import Measure, MeasureQuerySet, MeasureTarget, MeasureValue
 from .reporting import BoardReport, BoardReportQuerySet, ReminderSent, UnreadableReport
 
 __all__ = [
@@ -24,4 +36,12 @@ __all__ = [
     "BoardReportQuerySet",
     "UnreadableReport",
     "ReminderSent",
+    "Direction",
+    "Frequency",
+    "Impact",
+    "Unit",
+    "Measure",
+    "MeasureQuerySet",
+    "MeasureTarget",
+    "MeasureValue",
 ]

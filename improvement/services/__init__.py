@@ -2,6 +2,14 @@
 
 from .evidence import EvidenceAlreadyAccepted, evidence_accept, evidence_return
 from .locking import ActionChanged, FieldChange, changes_since, history_reason, lock_action
+from .measures import (
+    MEASURE_FIELDS,
+    MeasureChanged,
+    ValueEntry,
+    measure_create,
+    measure_edit,
+    measure_record_values,
+)
 from .plan import (
     EDITABLE_FIELDS,
     action_create,
@@ -15,6 +23,12 @@ from .progress import NewEvidence, action_record_update, action_return, action_s
 from .reports import ReportExists, board_report_save, board_report_withdraw
 
 __all__ = [
+    "MEASURE_FIELDS",
+    "MeasureChanged",
+    "ValueEntry",
+    "measure_create",
+    "measure_edit",
+    "measure_record_values",
     "EDITABLE_FIELDS",
     "ActionChanged",
     "EvidenceAlreadyAccepted",
