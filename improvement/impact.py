@@ -40,6 +40,20 @@ CLOSE_SHARE = Decimal("0.10")
 # Worst first: the order a finding's measures roll up in.
 IMPACT_ORDER = (Impact.OFF_TRACK, Impact.CLOSE, Impact.ON_TRACK)
 
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -141,8 +155,12 @@ def parse_period(value: object, frequency: str) -> dt.date | None:
 
 
 def _month_number(name: str) -> int | None:
-    name = name[:3].title()
-    return MONTHS.index(name) + 1 if name in MONTHS else None
+    """1-12 for a month's full name or its three-letter (or "Sept") abbreviation."""
+    name = name.title()
+    for number, full in enumerate(MONTH_NAMES, start=1):
+        if name in (full, full[:3]) or (number == 9 and name == "Sept"):
+            return number
+    return None
 
 
 # Figures ---------------------------------------------------------------------
