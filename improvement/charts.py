@@ -4,11 +4,14 @@ Each chart comes with the figures it draws, so the template can give the same
 figures as a table for people who cannot see the chart.
 """
 
+import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
+from . import impact
 from .choices import Status
-from .selectors import MonthProgress, ThemeCounts
+from .selectors import MeasureRow, MonthProgress, ThemeCounts
 
 CHART_WIDTH = 400
 BAR_PITCH = 28
@@ -70,3 +73,89 @@ def progress_chart(months: Sequence[MonthProgress]) -> dict[str, Any]:
 
 def _y(value: int, top: int) -> float:
     return round(LINE_HEIGHT - (value / top * LINE_HEIGHT if top else 0), 1)
+
+
+def measure_chart(row: MeasureRow, width: int = CHART_WIDTH, height: int = LINE_HEIGHT) -> dict:
+    """A measure's values over time, with its trajectory to target and any comparators.
+
+    Each value sits at the end of its period; the trajectory runs from the baseline
+    through the interim targets to the target (impact.trajectory), so the chart
+    draws the same line the rating rule reads.
+    """
+    measure = row.measure
+    points = measure.points(row.values)
+    targets = [impact.Point(t.date, t.value) for t in measure.interim_targets.all()]
+    targets.append(impact.Point(measure.target_date, measure.target))
+    path = impact.trajectory(points[0], targets) if points else targets
+    comparators = {
+        "england": [
+            impact.Point(p.when, v.england_average)
+            for p, v in zip(points, row.values, strict=True)
+            if v.england_average is not None
+        ],
+        "neighbours": [
+            impact.Point(p.when, v.neighbours_average)
+            for p, v in zip(points, row.values, strict=True)
+            if v.neighbours_average is not None
+        ],
+    }
+    everything = points + path + comparators["england"] + comparators["neighbours"]
+    first = min(p.when for p in everything)
+    last = max(p.when for p in everything)
+    days = max((last - first).days, 1)
+    low = min(p.value for p in everything)
+    high = max(p.value for p in everything)
+    if low == high:
+        low, high = low - 1, high + 1
+    pad = (high - low) / 10
+    low, high = max(low - pad, Decimal(0)), high + pad
+
+    def xy(point: impact.Point) -> str:
+        x = round((point.when - first).days / days * width, 1)
+        y = round(float(height - (point.value - low) / (high - low) * height), 1)
+        return f"{x},{y}"
+
+    def line(series: Sequence[impact.Point]) -> str:
+        return " ".join(xy(p) for p in series)
+
+    return {
+        "id": f"measure-{measure.pk}",
+        "width": width,
+        "height": height,
+        "values": line(points),
+        "dots": [
+            {
+                "xy": xy(p).split(","),
+                "label": measure.period_label(v.period),
+                "shown": measure.display(v.value),
+            }
+            for p, v in zip(points, row.values, strict=True)
+        ],
+        "trajectory": line(path),
+        "target": xy(path[-1]).split(","),
+        "target_shown": f"{measure.display(measure.target)} by {measure.target_date:%-d %B %Y}",
+        "england": line(comparators["england"]),
+        "neighbours": line(comparators["neighbours"]),
+        "top": measure.display(high.quantize(Decimal("0.1"))),
+        "bottom": measure.display(low.quantize(Decimal("0.1"))),
+        "first": _month_year(first),
+        "last": _month_year(last),
+        "rows": [
+            {
+                "period": measure.period_label(v.period),
+                "value": measure.display(v.value),
+                "expected": measure.display(_expected(path, p.when)) if points else "–",
+                "england": measure.display(v.england_average),
+                "neighbours": measure.display(v.neighbours_average),
+            }
+            for p, v in zip(points, row.values, strict=True)
+        ],
+    }
+
+
+def _expected(path: Sequence[impact.Point], when: dt.date) -> Decimal:
+    return impact.expected_at(path, when).quantize(Decimal("0.1"))
+
+
+def _month_year(day: dt.date) -> str:
+    return f"{impact.MONTHS[day.month - 1]} {day.year}"

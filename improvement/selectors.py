@@ -19,9 +19,9 @@ from django.utils import timezone
 from inspections.clocks import PlanClock
 from inspections.models import Finding, Inspection, LocalAuthority, Theme
 
-from . import rules
-from .choices import RAG, FindingState, FindingStatus, Status
-from .models import Action, ProgressUpdate
+from . import impact, rules
+from .choices import RAG, FindingState, FindingStatus, Impact, Status
+from .models import Action, Measure, MeasureValue, ProgressUpdate
 from .people import display_name
 
 
@@ -36,6 +36,8 @@ class FindingRow:
     evidence_count: int
     last_update: dt.datetime | None
     action_count: int
+    impact: str = ""
+    measures: list[MeasureRow] = field(default_factory=list)
 
     @property
     def pk(self) -> int:
@@ -48,6 +50,10 @@ class FindingRow:
     @property
     def rollup_rag_label(self) -> str:
         return RAG(self.rollup_rag).label
+
+    @property
+    def impact_label(self) -> str:
+        return Impact(self.impact).label if self.impact else ""
 
     @property
     def owner_names(self) -> list[str]:
@@ -68,6 +74,7 @@ def finding_rows(queryset: QuerySet[Finding]) -> QuerySet[Finding]:
                 "actions",
                 queryset=Action.objects.select_related("owner").order_by("due_date", "pk"),
             ),
+            measures_prefetch(),
         )
         .annotate(
             evidence_count=Count("actions__evidence", distinct=True),
@@ -89,6 +96,7 @@ def as_finding_rows(findings: Iterable[Finding]) -> list[FindingRow]:
         actions = list(finding.actions.all())
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
+        rated, measures = finding_impact(finding)
         rows.append(
             FindingRow(
                 finding=finding,
@@ -98,6 +106,8 @@ def as_finding_rows(findings: Iterable[Finding]) -> list[FindingRow]:
                 evidence_count=finding.evidence_count,  # type: ignore[attr-defined]
                 last_update=finding.last_update,  # type: ignore[attr-defined]
                 action_count=len(actions),
+                impact=rated,
+                measures=measures,
             )
         )
     return rows
@@ -377,3 +387,82 @@ def _month_end(month: str) -> dt.datetime:
     first = dt.datetime.strptime(month, "%Y-%m")
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return timezone.make_aware(following) - dt.timedelta(microseconds=1)
+
+
+@dataclass
+class MeasureRow:
+    """A measure with its current values (oldest first) and its latest value's rating."""
+
+    measure: Measure
+    values: list[MeasureValue]
+    rating: impact.Rating
+
+    @property
+    def latest(self) -> MeasureValue | None:
+        return self.values[-1] if self.values else None
+
+    @property
+    def latest_period(self) -> str:
+        return self.measure.period_label(self.values[-1].period) if self.values else ""
+
+
+def measures_with_values() -> QuerySet[Measure]:
+    """Measures with what a row needs prefetched; filter it, then pass it to measure_rows."""
+    return Measure.objects.with_values().order_by("name", "pk")
+
+
+def measure_rows(measures: Iterable[Measure]) -> list[MeasureRow]:
+    """Rows for measures fetched through `measures_with_values` (or prefetched alike)."""
+    rows = []
+    for measure in measures:
+        values = measure.current_values  # type: ignore[attr-defined]
+        rows.append(MeasureRow(measure, values, measure.rating_of(values)))
+    return rows
+
+
+def measures_prefetch() -> Prefetch:
+    """A finding's measures with their values: add to a findings queryset's prefetches."""
+    return Prefetch("measures", queryset=measures_with_values())
+
+
+def finding_impact(finding: Finding) -> tuple[str, list[MeasureRow]]:
+    """A finding's impact rating and its measures' rows; needs `measures_prefetch()`."""
+    rows = measure_rows(finding.measures.all())
+    return impact.worst_impact(r.rating.impact for r in rows), rows
+
+
+def current_values_for(periods: dict[int, dt.date]) -> dict[int, MeasureValue]:
+    """The current value of each measure (by pk) for its period, in one query."""
+    if not periods:
+        return {}
+    rows = (
+        MeasureValue.objects.current()
+        .filter(measure__in=periods.keys(), period__in=set(periods.values()))
+        .select_related("entered_by")
+    )
+    return {v.measure_id: v for v in rows if periods.get(v.measure_id) == v.period}
+
+
+@dataclass
+class PeriodHistory:
+    """A period's current value and the values it corrected, newest first."""
+
+    period: dt.date
+    label: str
+    current: MeasureValue
+    earlier: list[MeasureValue]
+
+
+def value_history(measure: Measure) -> list[PeriodHistory]:
+    """Every value ever entered for the measure, by period (newest period first)."""
+    by_period: dict[dt.date, list[MeasureValue]] = {}
+    for value in measure.values.select_related("entered_by").order_by("period", "entered_at", "pk"):
+        by_period.setdefault(value.period, []).append(value)
+    corrected = {v.corrects_id for values in by_period.values() for v in values if v.corrects_id}
+    history = []
+    for period in sorted(by_period, reverse=True):
+        values = by_period[period]
+        current = next(v for v in reversed(values) if v.pk not in corrected)
+        earlier = [v for v in reversed(values) if v is not current]
+        history.append(PeriodHistory(period, measure.period_label(period), current, earlier))
+    return history

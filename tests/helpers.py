@@ -1,12 +1,21 @@
 """Small builders for test data: plain functions, no factory library."""
 
 import datetime as dt
+from decimal import Decimal
 from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from improvement.models import Action, Evidence, ProgressUpdate, Status, Team
+from improvement.models import (
+    Action,
+    Evidence,
+    Measure,
+    MeasureValue,
+    ProgressUpdate,
+    Status,
+    Team,
+)
 from inspections.models import (
     Finding,
     Inspection,
@@ -94,3 +103,24 @@ def make_evidence(action: Action, added_by, **fields) -> Evidence:
     fields.setdefault("url", "https://intranet.example.org/audit")
     fields.setdefault("added_at", timezone.now())
     return Evidence.objects.create(action=action, added_by=added_by, **fields)
+
+
+def make_measure(authority: LocalAuthority, owner, findings=(), **fields) -> Measure:
+    """A monthly percentage measure, higher is better, 50% → 70% by the end of 2026."""
+    fields.setdefault("name", f"Measure {next(_seq)}")
+    fields.setdefault("definition", "Assessments completed within 45 working days, of all.")
+    fields.setdefault("unit", "percentage")
+    fields.setdefault("direction", "higher")
+    fields.setdefault("frequency", "monthly")
+    fields.setdefault("target", Decimal("70"))
+    fields.setdefault("target_date", dt.date(2026, 12, 31))
+    measure = Measure.objects.create(authority=authority, owner=owner, **fields)
+    measure.findings.set(findings)
+    return measure
+
+
+def make_value(measure: Measure, period: dt.date, value, entered_by, **fields) -> MeasureValue:
+    fields.setdefault("entered_at", timezone.now())
+    return MeasureValue.objects.create(
+        measure=measure, period=period, value=Decimal(str(value)), entered_by=entered_by, **fields
+    )

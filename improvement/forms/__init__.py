@@ -1,6 +1,7 @@
 """The app's forms: they validate and normalise, nothing more. One module per feature."""
 
 from .fields import DateInput, TextField, finding_label, plausible_date, resubmitted
+from .measures import MeasureForm, MonthValuesForm
 from .plan import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
 from .progress import EvidenceReturnForm, ProgressForm, RagOverrideForm, ReviewForm
 from .reports import CompareReportsForm, ReportPeriodForm, SaveReportForm, WithdrawReportForm
@@ -12,6 +13,8 @@ __all__ = [
     "EvidenceReturnForm",
     "FindingStateForm",
     "FindingsForm",
+    "MeasureForm",
+    "MonthValuesForm",
     "PlanDatesForm",
     "ProgressForm",
     "RagOverrideForm",

@@ -19,6 +19,13 @@ RAG_COLOURS = {
     "green": "govuk-tag--green",
     "blue": "govuk-tag--blue",
 }
+IMPACT_COLOURS = {
+    "off_track": "govuk-tag--red",
+    "close": "govuk-tag--orange",
+    "on_track": "govuk-tag--green",
+    "not_yet": "govuk-tag--grey",
+    "no_measures": "govuk-tag--grey",
+}
 GRADE_COLOURS = {
     "outstanding": "govuk-tag--green",
     "good": "govuk-tag--turquoise",
@@ -35,6 +42,40 @@ def status_colour(status: str) -> str:
 @register.filter
 def rag_colour(rag: str) -> str:
     return RAG_COLOURS.get(rag, "govuk-tag--grey")
+
+
+@register.filter
+def impact_colour(impact: str) -> str:
+    return IMPACT_COLOURS.get(impact, "govuk-tag--grey")
+
+
+@register.filter
+def impact_label(value: str) -> str:
+    """The words for a stored impact rating (see improvement.impact)."""
+    from improvement.choices import Impact
+
+    return str(Impact(value).label) if value in Impact.values else "–"
+
+
+@register.filter
+def figure(value, unit: str) -> str:
+    """A measure's figure as people read it: `{{ value|figure:measure.unit }}` (62.5%)."""
+    from decimal import Decimal, InvalidOperation
+
+    from improvement.impact import display
+
+    if value in (None, ""):
+        return display(None, unit)
+    try:
+        return display(Decimal(str(value)), unit)
+    except InvalidOperation:
+        return str(value)
+
+
+@register.filter
+def period_of(measure, start) -> str:
+    """A measure's period as words: `{{ measure|period_of:value.period }}` (Oct–Dec 2026)."""
+    return measure.period_label(start)
 
 
 @register.filter

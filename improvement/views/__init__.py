@@ -13,6 +13,13 @@ from .actions import (
 )
 from .dashboard import dashboard, finding_detail, findings_export
 from .evidence import evidence_accept_view, evidence_download, evidence_return_view
+from .measures import (
+    measure_add,
+    measure_detail,
+    measure_edit_view,
+    measure_list,
+    measure_values,
+)
 from .plan import (
     action_add,
     action_edit_view,
@@ -30,6 +37,11 @@ from .reports import (
 )
 
 __all__ = [
+    "measure_add",
+    "measure_detail",
+    "measure_edit_view",
+    "measure_list",
+    "measure_values",
     "action_add",
     "action_detail",
     "action_edit_view",

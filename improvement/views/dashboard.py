@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from inspections.models import LocalAuthority
 
-from .. import charts, rules, selectors
+from .. import charts, impact, rules, selectors
 from ..access import authorities_visible_to, can_lead, findings_visible_to
 from ..choices import FindingStatus, Status
 from ..exports import FINDING_COLUMNS
@@ -101,6 +101,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("due_date", "pk")
     )
     status, rag = rules.finding_rollup(actions)
+    measures = selectors.measure_rows(selectors.measures_with_values().filter(findings=finding))
     authority = finding.inspection.authority
     return render(
         request,
@@ -113,6 +114,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rollup_status": FindingStatus(status).label,
             "rollup_status_value": status,
             "rollup_rag": rag,
+            "measures": [(row, charts.measure_chart(row)) for row in measures],
+            "impact": impact.worst_impact(row.rating.impact for row in measures),
             "state": FindingStateRecord.objects.filter(finding=finding)
             .select_related("changed_by", "superseded_by")
             .first(),
