@@ -16,7 +16,18 @@ from inspections.admin_scoping import AuthorityScopedAdmin as BaseScopedAdmin
 
 from .access import authorities_administered_by, plan_errors
 from .bulk import SIGNED_OFF_ONLY, apply_import, export_actions, parse_actions
-from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Status, Team
+from .models import (
+    Action,
+    BoardReport,
+    Evidence,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    ProgressUpdate,
+    ReminderSent,
+    Status,
+    Team,
+)
 from .services import ActionChanged, lock_action
 from .tables import FORMATS, download, export_name
 from .text import plain_text
@@ -77,6 +88,7 @@ class AuthorityScopedAdmin(BaseScopedAdmin):
     scoped_models: ClassVar[dict[Any, str]] = {
         **BaseScopedAdmin.scoped_models,
         Action: "authority",
+        Measure: "authority",
     }
 
 
@@ -341,3 +353,48 @@ class ReminderSentAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
     list_filter = ["kind", "sent_on"]
     search_fields = ["recipient__username", "recipient__email"]
     list_select_related = ["recipient"]
+
+
+class MeasureTargetInline(admin.TabularInline):
+    model = MeasureTarget
+    extra = 0
+
+
+class MeasureValueInline(admin.TabularInline):
+    """A measure's values, read-only: they are entered in the app and only ever corrected."""
+
+    model = MeasureValue
+    extra = 0
+    fk_name = "measure"
+    fields = ("period", "value", "england_average", "neighbours_average", "note", "corrects")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Measure)
+class MeasureAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "authority", "owner", "unit", "frequency", "target", "target_date"]
+    list_filter = [("authority", admin.RelatedOnlyFieldListFilter), "frequency", "unit"]
+    search_fields = ["name", "definition"]
+    autocomplete_fields = ["authority", "owner", "findings", "actions"]
+    list_select_related = ["authority", "owner"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [MeasureTargetInline, MeasureValueInline]
+
+
+@admin.register(MeasureValue)
+class MeasureValueAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
+    """Read-only: values are entered on the measures' pages or imported, never changed."""
+
+    authority_path = "measure__authority"
+    list_display = ["measure", "period", "value", "via", "entered_by", "entered_at"]
+    list_filter = ["via", ("measure__authority", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["measure__name", "note"]
+    list_select_related = ["measure", "entered_by"]
+    date_hierarchy = "entered_at"

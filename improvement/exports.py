@@ -18,6 +18,8 @@ FINDING_COLUMNS = [
     Column("Owners", lambda r: "; ".join(r.owner_names)),
     Column("Status", lambda r: r.rollup_status_label, width=16),
     Column("RAG", lambda r: r.rollup_rag_label, width=10),
+    Column("Impact", lambda r: r.impact_label, width=14),
+    Column("Measures", lambda r: len(r.measures), NUMBER, 10),
     Column("Actions", lambda r: r.action_count, NUMBER, 10),
     Column("Evidence", lambda r: r.evidence_count, NUMBER, 10),
     Column("Last update", lambda r: r.last_update, DATETIME, 18),

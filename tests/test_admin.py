@@ -7,25 +7,27 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from improvement.models import BoardReport, ProgressUpdate, ReminderSent
+from improvement.models import BoardReport, MeasureValue, ProgressUpdate, ReminderSent
 from inspections.models import Grade, JudgementArea, LocalAuthority, ThemeRule
 from tests.helpers import (
     make_action,
     make_evidence,
     make_finding,
     make_judgement,
+    make_measure,
     make_paragraph,
     make_team,
     make_theme,
     make_update,
     make_user,
+    make_value,
 )
 
 pytestmark = pytest.mark.django_db
 
 # Our apps' models (auth, axes and the task queue bring their own admin).
 MODELS = [m for m in admin.site._registry if m._meta.app_label in ("inspections", "improvement")]
-READ_ONLY = [ProgressUpdate, BoardReport, ReminderSent]
+READ_ONLY = [ProgressUpdate, BoardReport, ReminderSent, MeasureValue]
 
 
 @pytest.fixture
@@ -47,6 +49,10 @@ def one_of_everything(superuser):
     action = make_action([recommendation], owner=superuser, team=make_team())
     make_update(action, superuser)
     make_evidence(action, superuser)
+    measure = make_measure(action.authority, superuser, [recommendation])
+    measure.actions.add(action)
+    measure.interim_targets.create(date=dt.date(2026, 6, 30), value=60)
+    make_value(measure, dt.date(2026, 1, 1), 50, superuser)
     BoardReport.objects.create(
         authority=action.authority,
         title="Board Q1",
@@ -84,6 +90,8 @@ def test_the_app_models_are_all_registered():
         "improvement.Evidence",
         "improvement.BoardReport",
         "improvement.ReminderSent",
+        "improvement.Measure",
+        "improvement.MeasureValue",
     }
 
 
