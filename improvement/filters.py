@@ -7,10 +7,15 @@ from django.db.models import Q
 from inspections.models import Inspection, JudgementArea, LocalAuthority, Theme
 
 from .access import authorities_visible_to
-from .choices import RAG, FindingState, FindingStatus, Status
+from .choices import RAG, FindingState, FindingStatus, Impact, Status
 from .models import Action
 from .people import display_name
-from .selectors import actions_where_rag, findings_in_state, findings_where
+from .selectors import (
+    actions_where_rag,
+    findings_in_state,
+    findings_where,
+    findings_where_impact,
+)
 
 YES_NO = [("yes", "Yes")]
 ALL = "All"
@@ -159,6 +164,9 @@ class FindingFilter(AuthorityScopedFilterSet):
     rag = django_filters.ChoiceFilter(
         label="RAG", choices=RAG.choices, method="filter_rag", empty_label=ALL
     )
+    impact = django_filters.ChoiceFilter(
+        label="Impact", choices=Impact.choices, method="filter_impact", empty_label=ALL
+    )
     overdue = _overdue_filter()
     q = django_filters.CharFilter(label="Search", method="search")
 
@@ -193,6 +201,9 @@ class FindingFilter(AuthorityScopedFilterSet):
 
     def filter_rag(self, queryset, name, value):
         return findings_where(queryset, lambda rollup: rollup[1] == value)
+
+    def filter_impact(self, queryset, name, value):
+        return findings_where_impact(queryset, value)
 
 
 class ActionFilter(AuthorityScopedFilterSet):

@@ -266,7 +266,8 @@ def rate(
     shortfall = (
         expected - latest.value if direction == Direction.HIGHER else latest.value - expected
     )
-    said = f"{display(latest.value, unit)} against {display(expected, unit)} expected"
+    shown = expected.quantize(Decimal("0.1"))
+    said = f"{display(latest.value, unit)} against {display(shown, unit)} expected"
     if shortfall <= 0:
         return Rating(Impact.ON_TRACK, latest, baseline, expected, f"{said} on the way to {aim}.")
     span = abs(target.value - baseline.value) or abs(target.value)

@@ -466,3 +466,32 @@ def value_history(measure: Measure) -> list[PeriodHistory]:
         earlier = [v for v in reversed(values) if v is not current]
         history.append(PeriodHistory(period, measure.period_label(period), current, earlier))
     return history
+
+
+def finding_impacts(findings: QuerySet[Finding]) -> dict[int, str]:
+    """Each finding's impact rating by pk, in a fixed number of queries."""
+    measures = (
+        measures_with_values()
+        .filter(findings__in=findings.values("pk"))
+        .distinct()
+        .prefetch_related(Prefetch("findings", queryset=Finding.objects.only("pk")))
+    )
+    by_finding: dict[int, list[str]] = {}
+    for row in measure_rows(measures):
+        for finding in row.measure.findings.all():
+            by_finding.setdefault(finding.pk, []).append(row.rating.impact)
+    return {
+        pk: impact.worst_impact(by_finding.get(pk, []))
+        for pk in findings.order_by().values_list("pk", flat=True)
+    }
+
+
+def impact_counts(findings: QuerySet[Finding]) -> list[tuple[str, str, int]]:
+    """How many of the findings are at each impact rating, worst first."""
+    counts = Counter(finding_impacts(findings).values())
+    return [(value, label, counts[value]) for value, label in Impact.choices]
+
+
+def findings_where_impact(queryset: QuerySet[Finding], rating: str) -> QuerySet[Finding]:
+    keep = [pk for pk, rated in finding_impacts(queryset).items() if rated == rating]
+    return queryset.filter(pk__in=keep)

@@ -35,7 +35,7 @@ def govuk_widget(field):
     classes = [base]
     if field.errors:
         classes.append(f"{base}--error")
-    if isinstance(widget, forms.DateInput):
+    if isinstance(widget, forms.DateInput) or widget.attrs.get("inputmode") == "decimal":
         classes.append("govuk-input--width-10")
     described = []
     if field.help_text:

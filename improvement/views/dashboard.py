@@ -57,6 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "clock_warnings": [r for r in inspections if r.clock and r.clock.needs_warning],
         "can_lead": can_lead(request.user, authority),
         "headline": selectors.headline(findings, actions),
+        "impact_counts": selectors.impact_counts(findings),
         "attention": selectors.needs_attention(actions),
         "filter": finding_filter,
         "page": page,

@@ -358,3 +358,22 @@ def test_the_rating_on_each_page_is_the_same(measure, owner):
     make_value(measure, dt.date(2026, 6, 1), 70, owner)
     row = Measure.objects.with_values().get()
     assert row.rating().impact == Impact.ON_TRACK
+
+
+def test_the_dashboard_counts_and_filters_findings_by_impact(client, authority, leader, owner):
+    inspection = make_inspection(authority)
+    behind = make_finding(inspection, text="Behind finding", order=1)
+    ahead = make_finding(inspection, text="Ahead finding", order=2)
+    make_finding(inspection, text="Unmeasured finding", order=3)
+    for finding, latest in ((behind, 40), (ahead, 70)):
+        m = make_measure(authority, owner, [finding], name=f"For {finding.text}")
+        make_value(m, dt.date(2026, 1, 1), 50, owner)
+        make_value(m, dt.date(2026, 2, 1), latest, owner)
+    client.force_login(leader)
+    url = reverse("improvement:dashboard") + f"?authority={authority.slug}"
+    response = client.get(url)
+    counts = {value: n for value, _, n in response.context["impact_counts"]}
+    assert counts == {"off_track": 1, "close": 0, "on_track": 1, "not_yet": 0, "no_measures": 1}
+    page = client.get(url + "&impact=off_track").content.decode()
+    assert "Behind finding" in page
+    assert "Ahead finding" not in page and "Unmeasured finding" not in page
