@@ -201,7 +201,8 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
         sheet = load_workbook(file, read_only=True, data_only=True).active
         if sheet is None:
             raise ImportFileError("The workbook has no sheet to read.")
-        # The sheet's declared size is not trusted: read only the cells it holds.
+        # The sheet's declared size is not trusted: openpyxl stops at a declared last
+        # row that is too small (dropping rows silently) and pads to one too large.
         sheet.reset_dimensions()  # type: ignore[union-attr]
         rows = sheet.iter_rows(values_only=True, max_col=READ_MAX_COLUMNS)
         return [list(r) for r in islice(rows, READ_MAX_ROWS + 1)]

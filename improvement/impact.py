@@ -41,6 +41,20 @@ CLOSE_SHARE = Decimal("0.10")
 IMPACT_ORDER = (Impact.OFF_TRACK, Impact.CLOSE, Impact.ON_TRACK)
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 # Periods ---------------------------------------------------------------------
@@ -141,8 +155,15 @@ def parse_period(value: object, frequency: str) -> dt.date | None:
 
 
 def _month_number(name: str) -> int | None:
-    name = name[:3].title()
-    return MONTHS.index(name) + 1 if name in MONTHS else None
+    """1 to 12 for a month's name or its short form (Nov, November, Sept); None for a slip
+    such as "Novembr", which is better questioned than guessed at."""
+    name = name.title()
+    if name == "Sept":
+        return 9
+    for number, full in enumerate(MONTH_NAMES, start=1):
+        if name in (full, full[:3]):
+            return number
+    return None
 
 
 # Figures ---------------------------------------------------------------------

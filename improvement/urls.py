@@ -23,6 +23,12 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/accept/", views.evidence_accept_view, name="evidence_accept"),
     path("evidence/<int:pk>/return/", views.evidence_return_view, name="evidence_return"),
+    path("measures/import/", views.measure_import, name="measure_import"),
+    re_path(
+        r"^measures/values\.(?P<fmt>csv|xlsx)$",
+        views.measure_values_export,
+        name="measure_values_export",
+    ),
     path("reports/", views.report_list, name="report_list"),
     path("reports/preview/", views.report_preview, name="report_preview"),
     path("reports/save/", views.report_save, name="report_save"),

@@ -1,6 +1,7 @@
 """The app's forms: they validate and normalise, nothing more. One module per feature."""
 
 from .fields import DateInput, TextField, finding_label, plausible_date, resubmitted
+from .measure_import import MeasureImportForm
 from .plan import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
 from .progress import EvidenceReturnForm, ProgressForm, RagOverrideForm, ReviewForm
 from .reports import CompareReportsForm, ReportPeriodForm, SaveReportForm, WithdrawReportForm
@@ -11,6 +12,7 @@ __all__ = [
     "DateInput",
     "EvidenceReturnForm",
     "FindingStateForm",
+    "MeasureImportForm",
     "FindingsForm",
     "PlanDatesForm",
     "ProgressForm",

@@ -1,0 +1,108 @@
+"""Outcome measures' values: the download to edit, and its import (upload, preview, confirm)."""
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from inspections.models import LocalAuthority
+
+from ..access import authorities_visible_to
+from ..forms import MeasureImportForm
+from ..measure_import import ValueImport, export_values, parse_values
+from ..models import Measure, MeasureValue
+from ..services import MeasureChanged, measure_record_values
+from ..tables import FORMATS, download, export_name
+from .common import chosen_authority
+
+SESSION_KEY = "measure_value_import"
+
+
+def _authority(request: HttpRequest) -> LocalAuthority:
+    """The authority `?authority=` names, if the user may see it; a 404 otherwise."""
+    authority = chosen_authority(request, authorities_visible_to(request.user))
+    if authority is None:
+        raise Http404
+    return authority
+
+
+@login_required
+def measure_values_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    authority = _authority(request)
+    name = f"{export_name('measure-values', authority.slug)}.{fmt}"
+    return download(export_values(authority, request.user, fmt), name, FORMATS[fmt])
+
+
+@login_required
+def measure_import(request: HttpRequest) -> HttpResponse:
+    """Upload a file, preview every row, then confirm. Nothing is written before the confirm.
+
+    The file is kept in the session with the value each row was checked
+    against, checked again on confirm, and refused if a figure changed since.
+    """
+    authority = _authority(request)
+    if not Measure.objects.filter(authority=authority).enterable_by(request.user).exists():
+        raise PermissionDenied
+    form = MeasureImportForm()
+    result, name, status = None, "", 200
+    if request.method == "POST" and "confirm" in request.POST:
+        pending = request.session.get(SESSION_KEY)
+        if not pending or pending["authority"] != authority.slug:
+            messages.error(request, "The upload has expired. Upload the file again.")
+            return redirect(_here(authority))
+        name = pending["name"]
+        result = parse_values(
+            base64.b64decode(pending["data"]), name, authority=authority, user=request.user
+        )
+        result.refuse_if_changed_since(pending["seen"])
+        if result.is_valid and _write(request, result):
+            del request.session[SESSION_KEY]
+            return redirect(_here(authority))
+        status = 409  # what was previewed is not what would be written now
+    elif request.method == "POST":
+        form = MeasureImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data, name = upload.read(), upload.name
+            result = parse_values(data, name, authority=authority, user=request.user)
+            if result.file_errors and not result.rows:
+                form.add_error("file", result.file_errors[0])
+                result = None
+            elif result.is_valid:
+                request.session[SESSION_KEY] = {
+                    "authority": authority.slug,
+                    "name": name,
+                    "data": base64.b64encode(data).decode(),
+                    "seen": result.seen,
+                }
+    context = {"authority": authority, "form": form, "result": result, "name": name}
+    return render(request, "improvement/measure_import.html", context, status=status)
+
+
+def _write(request: HttpRequest, result: ValueImport) -> bool:
+    """Write a checked import; False (with the reason on `result`) if it was refused."""
+    try:
+        counts = measure_record_values(
+            author=request.user, entries=result.entries, via=MeasureValue.Via.IMPORT
+        )
+    except MeasureChanged as exc:
+        result.file_errors.append(str(exc))
+        return False
+    except ValidationError as exc:
+        result.file_errors.extend(exc.messages)
+        return False
+    messages.success(
+        request,
+        f"Imported: {counts['added']} added, {counts['corrected']} corrected, "
+        f"{counts['unchanged']} unchanged.",
+    )
+    return True
+
+
+def _here(authority: LocalAuthority) -> str:
+    # TODO(lead): send a successful import to the measures list once it exists.
+    return reverse("improvement:measure_import") + f"?authority={authority.slug}"
