@@ -117,6 +117,7 @@ class Row:
 class ValueImport:
     rows: list[Row]
     file_errors: list[str] = field(default_factory=list)
+    name: str = ""  # the file's
 
     @property
     def errors(self) -> list[str]:
@@ -161,17 +162,20 @@ def parse_values(data: bytes, filename: str, *, authority: LocalAuthority, user)
     try:
         table = read_table(data, filename, columns=COLUMNS, optional=OPTIONAL)
     except ImportFileError as exc:
-        return ValueImport(rows=[], file_errors=[str(exc)])
+        return ValueImport(name=filename, rows=[], file_errors=[str(exc)])
     if len(table) > MAX_ROWS:
         return ValueImport(
-            rows=[],
+            name=filename,
+            rows=[],  # not checked: too many to wait for
             file_errors=[
                 f"The file has {len(table):,} rows of values; import at most {MAX_ROWS:,} at a "
                 "time (split the file)."
             ],
         )
     if not table:
-        return ValueImport(rows=[], file_errors=["The file has a header row but no values."])
+        return ValueImport(
+            name=filename, rows=[], file_errors=["The file has a header row but no values."]
+        )
     measures = Measure.objects.filter(authority=authority)
     by_name = {m.name.lower(): m for m in measures}
     enterable = set(measures.enterable_by(user).values_list("pk", flat=True))
@@ -180,7 +184,7 @@ def parse_values(data: bytes, filename: str, *, authority: LocalAuthority, user)
         for number, raw in enumerate(table, start=2)
     ]
     _check_against_current(rows)
-    return ValueImport(rows=rows)
+    return ValueImport(name=filename, rows=rows)
 
 
 def _parse_row(

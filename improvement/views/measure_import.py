@@ -45,42 +45,55 @@ def measure_import(request: HttpRequest) -> HttpResponse:
     against, checked again on confirm, and refused if a figure changed since.
     """
     authority = _authority(request)
-    if not Measure.objects.filter(authority=authority).enterable_by(request.user).exists():
+    measures = Measure.objects.filter(authority=authority).enterable_by(request.user)
+    if not measures.exists():
         raise PermissionDenied
-    form = MeasureImportForm()
-    result, name, status = None, "", 200
+    form, result, status = MeasureImportForm(), None, 200
     if request.method == "POST" and "confirm" in request.POST:
         pending = request.session.get(SESSION_KEY)
         if not pending or pending["authority"] != authority.slug:
             messages.error(request, "The upload has expired. Upload the file again.")
             return redirect(_here(authority))
-        name = pending["name"]
-        result = parse_values(
-            base64.b64decode(pending["data"]), name, authority=authority, user=request.user
-        )
+        result = _parse(request, authority, pending["data"], pending["name"])
         result.refuse_if_changed_since(pending["seen"])
         if result.is_valid and _write(request, result):
             del request.session[SESSION_KEY]
             return redirect(_here(authority))
         status = 409  # what was previewed is not what would be written now
     elif request.method == "POST":
+        request.session.pop(SESSION_KEY, None)  # a new upload replaces any earlier one
         form = MeasureImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            data, name = upload.read(), upload.name
-            result = parse_values(data, name, authority=authority, user=request.user)
-            if result.file_errors and not result.rows:
-                form.add_error("file", result.file_errors[0])
-                result = None
-            elif result.is_valid:
-                request.session[SESSION_KEY] = {
-                    "authority": authority.slug,
-                    "name": name,
-                    "data": base64.b64encode(data).decode(),
-                    "seen": result.seen,
-                }
-    context = {"authority": authority, "form": form, "result": result, "name": name}
+            result = _check_upload(request, authority, form)
+    context = {"authority": authority, "form": form, "result": result, "measures": measures}
     return render(request, "improvement/measure_import.html", context, status=status)
+
+
+def _parse(request: HttpRequest, authority: LocalAuthority, data: str, name: str) -> ValueImport:
+    return parse_values(base64.b64decode(data), name, authority=authority, user=request.user)
+
+
+def _check_upload(
+    request: HttpRequest, authority: LocalAuthority, form: MeasureImportForm
+) -> ValueImport | None:
+    """The upload checked row by row, kept in the session if every row is right.
+
+    A file that cannot be read at all is a problem with the upload field.
+    """
+    upload = form.cleaned_data["file"]
+    data = base64.b64encode(upload.read()).decode()
+    result = _parse(request, authority, data, upload.name)
+    if result.file_errors and not result.rows:
+        form.add_error("file", result.file_errors[0])
+        return None
+    if result.is_valid:
+        request.session[SESSION_KEY] = {
+            "authority": authority.slug,
+            "name": upload.name,
+            "data": data,
+            "seen": result.seen,
+        }
+    return result
 
 
 def _write(request: HttpRequest, result: ValueImport) -> bool:

@@ -12,6 +12,8 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -452,3 +454,27 @@ def test_a_download_imported_back_changes_nothing(client, leader, visits, plans,
     assert "3 rows: 0 to add, 0 to correct, 3 unchanged." in body
     assert _confirm(client).status_code == 302
     assert MeasureValue.objects.count() == 3
+
+
+def test_the_page_lists_the_measures_the_person_may_enter(client, owner, visits, plans):
+    client.force_login(owner)
+    body = client.get(IMPORT).content.decode()
+    assert "Visits on time (percentage, monthly)" in body
+    assert "Plans reviewed" not in body
+
+
+def test_checking_and_writing_take_the_same_queries_however_many_rows(client, leader, visits):
+    client.force_login(leader)
+
+    def queries(months: int, year: int) -> tuple[int, int]:
+        rows = [f"Visits on time,{year + i // 12}-{i % 12 + 1:02},50,,," for i in range(months)]
+        with CaptureQueriesContext(connection) as checking:
+            _upload(client, _csv(*rows))
+        with CaptureQueriesContext(connection) as writing:
+            assert _confirm(client).status_code == 302
+        inserts = sum("INSERT" in q["sql"] and "measurevalue" in q["sql"] for q in writing)
+        return len(checking), len(writing) - inserts
+
+    queries(1, 2000)  # the session and the person's roles are loaded once
+    assert queries(3, 2001) == queries(36, 2002)
+    assert MeasureValue.objects.count() == 40
