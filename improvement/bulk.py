@@ -153,8 +153,9 @@ def read_table(
     *,
     columns: Sequence[str] = COLUMNS,
     optional: Collection[str] = OPTIONAL,
-) -> list[dict]:
-    """Rows as dicts keyed by column name; raises ImportFileError when unreadable.
+) -> list[tuple[int, dict]]:
+    """Rows as dicts keyed by column name, each with its row number as a spreadsheet
+    shows it (blank rows are skipped, not counted out); raises ImportFileError when unreadable.
 
     `columns` not in `optional` must be in the header row; other columns are
     kept, for the caller to ignore. Blank rows are dropped. An Excel workbook is
@@ -180,14 +181,18 @@ def read_table(
             f"The file has more than {READ_MAX_ROWS:,} rows (blank ones included); "
             "delete the rows you do not need."
         )
-    values = [v[:READ_MAX_COLUMNS] for v in values if any(c not in (None, "") for c in v)]
-    if not values:
+    numbered = [
+        (number, cells[:READ_MAX_COLUMNS])
+        for number, cells in enumerate(values, start=1)
+        if any(c not in (None, "") for c in cells)
+    ]
+    if not numbered:
         raise ImportFileError("The file is empty.")
-    header = [str(h or "").strip().lower() for h in values[0]]
+    header = [str(h or "").strip().lower() for h in numbered[0][1]]
     missing = [c for c in columns if c not in header and c not in optional]
     if missing:
         raise ImportFileError("The header row is missing these columns: " + ", ".join(missing))
-    return [dict(zip(header, row, strict=False)) for row in values[1:]]
+    return [(number, dict(zip(header, cells, strict=False))) for number, cells in numbered[1:]]
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
@@ -231,7 +236,7 @@ def parse_actions(
     lookups = _Lookups(LocalAuthority.objects.all() if authorities is None else authorities)
     seen_ids: dict[int, int] = {}
     rows = []
-    for number, raw in enumerate(table, start=2):
+    for number, raw in table:
         row = Row(number=number)
         _parse_row(row, raw, lookups, seen_ids)
         rows.append(row)

@@ -179,10 +179,7 @@ def parse_values(data: bytes, filename: str, *, authority: LocalAuthority, user)
     measures = Measure.objects.filter(authority=authority)
     by_name = {m.name.lower(): m for m in measures}
     enterable = set(measures.enterable_by(user).values_list("pk", flat=True))
-    rows = [
-        _parse_row(number, raw, authority, by_name, enterable)
-        for number, raw in enumerate(table, start=2)
-    ]
+    rows = [_parse_row(number, raw, authority, by_name, enterable) for number, raw in table]
     _check_against_current(rows)
     return ValueImport(name=filename, rows=rows)
 

@@ -277,6 +277,26 @@ def test_a_new_note_alone_changes_nothing(client, leader, visits):
     assert MeasureValue.objects.count() == 1
 
 
+def test_rows_are_numbered_as_the_spreadsheet_numbers_them(client, leader, visits):
+    client.force_login(leader)
+    data = _csv("", "Visits on time,2025-10,61,,,", ",,,,,", "Visits on time,2025-11,x,,,")
+    body = unescape(_upload(client, data).content.decode())
+    assert "Row 5, value: 'x' is not a number" in body
+
+
+def test_a_confirm_on_another_authority_page_has_expired(client, leader, visits, outsider):
+    other = make_authority("Redcar and Cleveland")
+    other.members.add(leader)
+    _measure(other, outsider, "Their visits")
+    client.force_login(leader)
+    _upload(client, _csv("Visits on time,2025-10,61,,,"))
+    elsewhere = reverse("improvement:measure_import") + "?authority=redcar-and-cleveland"
+    response = client.post(elsewhere, {"confirm": "1"})
+    assert response.status_code == 302
+    assert "The upload has expired" in client.get(elsewhere).content.decode()
+    assert not MeasureValue.objects.exists()
+
+
 def test_a_confirm_without_an_upload_has_expired(client, leader, visits):
     client.force_login(leader)
     response = _confirm(client)
