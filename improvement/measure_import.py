@@ -22,7 +22,7 @@ from inspections.models import LocalAuthority
 
 from . import impact
 from .bulk import LOOKUP, ImportFileError, cell_text, read_table
-from .choices import Frequency
+from .choices import Frequency, Unit
 from .forms.fields import EARLIEST, LATEST
 from .models import Measure, MeasureValue
 from .services.measures import ValueEntry, current_values, entry_problems, is_correction
@@ -222,7 +222,7 @@ def _parse_row(
     for column in FIGURES:
         problem = None
         try:
-            figures[column] = _figure(raw.get(column))
+            figures[column] = _figure(raw.get(column), measure)
         except ValueError as exc:
             problem = str(exc)
         if problem:
@@ -294,7 +294,7 @@ def _not_a_period(cell: object, measure: Measure | None) -> str:
     return f"'{cell}' is not a month (use 2026-11 or Nov 2026)"
 
 
-def _figure(cell: object) -> Decimal | None:
+def _figure(cell: object, measure: Measure | None) -> Decimal | None:
     """A figure from a cell: a number, or text such as 1,204.5 or 62.5%. None if empty.
 
     Raises ValueError saying what is wrong with it.
@@ -313,6 +313,9 @@ def _figure(cell: object) -> Decimal | None:
         text = str(cell).strip()
         if not NUMBER_TEXT.match(text):
             raise ValueError(f"'{text[:40]}' is not a number")
+        if text.endswith("%") and measure is not None and measure.unit != Unit.PERCENTAGE:
+            unit = measure.get_unit_display().lower()
+            raise ValueError(f"'{text}' is a percentage, but '{measure}' is a {unit}")
         try:
             number = Decimal(text.rstrip("%").replace(",", ""))
         except InvalidOperation as exc:

@@ -205,6 +205,7 @@ def test_every_problem_is_listed_and_nothing_is_written(client, leader, visits, 
         ",,,,,note only",
         "Visits on time,2025-08,lots,NaN,1e400,",
         "Plans reviewed,2025-13,5,,,",
+        "Plans reviewed,2025 Q2,5%,,,",
     )
     response = _upload(client, data)
     body = response.content.decode()
@@ -225,6 +226,7 @@ def test_every_problem_is_listed_and_nothing_is_written(client, leader, visits, 
         "Row 11, england_average: 'NaN' is not a number",
         "Row 11, neighbours_average: '1e400' is too large (at most 9,999,999,999)",
         "Row 12, period: '2025-13' is not a quarter",
+        "Row 13, value: '5%' is a percentage, but 'Plans reviewed' is a count",
     ]
     for error in expected:
         assert error in unescape(body), error
@@ -325,6 +327,19 @@ def test_an_excel_file_with_date_cells_and_numbers(client, leader, visits, plans
     assert values["Visits on time", dt.date(2025, 11, 1)].value == Decimal("0.3")
     # A formula the spreadsheet has not worked out reads as an empty cell, never as code.
     assert values["Plans reviewed", dt.date(2025, 4, 1)].note == ""
+
+
+def test_figures_are_read_as_people_write_them(leader, visits, plans):
+    data = _csv(
+        "Visits on time,2025-10,62.5%, 70 ,,",
+        'Plans reviewed,2025 Q2,"1,204.5",1.2E+3,,',
+        'Plans reviewed,2025 Q3,"1,5",,,',
+    )
+    result = parse_values(data, "v.csv", authority=visits.authority, user=leader)
+    first, second, third = result.rows
+    assert (first.entry.value, first.entry.england_average) == (Decimal("62.5"), Decimal(70))
+    assert (second.entry.value, second.entry.england_average) == (Decimal("1204.5"), Decimal(1200))
+    assert third.errors == ["Row 4, value: '1,5' is not a number"]
 
 
 def test_a_formula_quoted_by_the_export_is_read_back_unquoted(client, leader, visits):
