@@ -11,7 +11,9 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import PurePath
 from typing import Any, cast
 
@@ -29,6 +31,7 @@ from .rules import completed_date_error
 from .services import lock_action
 from .tables import DATE, FORMULA_STARTS, NUMBER, TEXT, Column, headers, table_bytes
 from .text import plain_text
+from .uploads import UnsafeArchive, sniff
 
 FINDING_REF = re.compile(
     r"^(?:(?P<date>\d{4}-\d{2}-\d{2})|undated) (?P<kind>[a-z_]+)"
@@ -138,33 +141,80 @@ class ImportResult:
         return {verb: verbs.count(verb) for verb in ("create", "update", "unchanged")}
 
 
-def read_table(data: bytes, filename: str) -> list[dict]:
-    """Rows as dicts keyed by column name; raises ImportFileError when unreadable."""
+# Bounds on reading, whatever the importer's own row limit: rows read (blank ones
+# too, as a sheet can declare a million) and columns read from each row.
+READ_MAX_ROWS = 20_000
+READ_MAX_COLUMNS = 50
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    columns: Sequence[str] = COLUMNS,
+    optional: Collection[str] = OPTIONAL,
+) -> list[tuple[int, dict]]:
+    """Rows as dicts keyed by column name, each with its row number as a spreadsheet
+    shows it (blank rows are skipped, not counted out); raises ImportFileError when unreadable.
+
+    `columns` not in `optional` must be in the header row; other columns are
+    kept, for the caller to ignore. Blank rows are dropped. An Excel workbook is
+    a zip archive, so its directory is checked (uploads.check_archive) before
+    openpyxl expands anything: a small upload could otherwise expand to gigabytes.
+    """
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:
-            raise ImportFileError("The file is not a readable Excel (.xlsx) workbook.") from exc
-        if sheet is None:
-            raise ImportFileError("The workbook has no sheet to read.")
-        values: list[list[Any]] = [list(r) for r in sheet.iter_rows(values_only=True)]
+        values = _xlsx_rows(data)
     elif suffix == ".csv":
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportFileError("The CSV file must be saved as UTF-8.") from exc
-        values = list(csv.reader(io.StringIO(text)))
+        try:
+            values = list(islice(csv.reader(io.StringIO(text)), READ_MAX_ROWS + 1))
+        except csv.Error as exc:
+            raise ImportFileError(f"The CSV file cannot be read: {exc}.") from exc
     else:
         raise ImportFileError("Upload a .csv or .xlsx file.")
-    values = [v for v in values if any(c not in (None, "") for c in v)]
-    if not values:
+    if len(values) > READ_MAX_ROWS:
+        raise ImportFileError(
+            f"The file has more than {READ_MAX_ROWS:,} rows (blank ones included); "
+            "delete the rows you do not need."
+        )
+    numbered = [
+        (number, cells[:READ_MAX_COLUMNS])
+        for number, cells in enumerate(values, start=1)
+        if any(c not in (None, "") for c in cells)
+    ]
+    if not numbered:
         raise ImportFileError("The file is empty.")
-    header = [str(h or "").strip().lower() for h in values[0]]
-    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
+    header = [str(h or "").strip().lower() for h in numbered[0][1]]
+    missing = [c for c in columns if c not in header and c not in optional]
     if missing:
         raise ImportFileError("The header row is missing these columns: " + ", ".join(missing))
-    return [dict(zip(header, row, strict=False)) for row in values[1:]]
+    return [(number, dict(zip(header, cells, strict=False))) for number, cells in numbered[1:]]
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    file = io.BytesIO(data)
+    try:
+        if not sniff(file, "xlsx"):
+            raise ImportFileError("The file is not a readable Excel (.xlsx) workbook.")
+    except UnsafeArchive as exc:
+        raise ImportFileError(f"The workbook cannot be read safely: {exc}.") from exc
+    try:
+        sheet = load_workbook(file, read_only=True, data_only=True).active
+        if sheet is None:
+            raise ImportFileError("The workbook has no sheet to read.")
+        # The sheet's declared size is not trusted: openpyxl stops at a declared last
+        # row that is too small (dropping rows silently) and pads to one too large.
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        rows = sheet.iter_rows(values_only=True, max_col=READ_MAX_COLUMNS)
+        return [list(r) for r in islice(rows, READ_MAX_ROWS + 1)]
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError("The file is not a readable Excel (.xlsx) workbook.") from exc
 
 
 def parse_actions(
@@ -186,7 +236,7 @@ def parse_actions(
     lookups = _Lookups(LocalAuthority.objects.all() if authorities is None else authorities)
     seen_ids: dict[int, int] = {}
     rows = []
-    for number, raw in enumerate(table, start=2):
+    for number, raw in table:
         row = Row(number=number)
         _parse_row(row, raw, lookups, seen_ids)
         rows.append(row)
@@ -215,7 +265,8 @@ class _Lookups:
         )
 
 
-def _text(raw: dict, name: str) -> str:
+def cell_text(raw: dict, name: str) -> str:
+    """A cell as plain text, without the quote an export put before a formula-like start."""
     value = raw.get(name)
     text = "" if value is None else plain_text(str(value)).strip()
     # Undo the quote that exports put before text a spreadsheet would run as a formula.
@@ -229,16 +280,16 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
         row.errors.append(f"Row {row.number}, {column}: {message}")
 
     for column in REQUIRED:
-        if not _text(raw, column):
+        if not cell_text(raw, column):
             error(column, "this column must not be empty")
 
     authority = None
-    if name := _text(raw, "authority"):
+    if name := cell_text(raw, "authority"):
         authority = lookups.authorities.get(name.lower())
         if authority is None:
             error("authority", f"no local authority called '{name}'")
 
-    action_id = _text(raw, "id")
+    action_id = cell_text(raw, "id")
     if action_id:
         try:
             pk = int(float(action_id))
@@ -257,7 +308,7 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
                 error("id", f"action {pk} belongs to {row.action.authority}, not {authority}")
             else:
                 row.seen_version = row.action.version
-                version = _text(raw, "version")
+                version = cell_text(raw, "version")
                 if version and version != str(row.action.version):
                     error(
                         "version",
@@ -265,26 +316,26 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
                         f"{version}, now {row.action.version}); export it again",
                     )
 
-    values: dict[str, Any] = {name: _text(raw, name) for name in TEXT_FIELDS}
+    values: dict[str, Any] = {name: cell_text(raw, name) for name in TEXT_FIELDS}
     for name in TEXT_FIELDS:
         limit = cast(models.Field, Action._meta.get_field(name)).max_length
         if limit and len(values[name]) > limit:
             error(name, f"must be {limit} characters or fewer")
 
-    owner = _text(raw, "owner")
+    owner = cell_text(raw, "owner")
     values["owner"] = lookups.users.get(owner) if owner else None
     if owner and values["owner"] is None:
         error("owner", f"no user called '{owner}'")
-    team = _text(raw, "team")
+    team = cell_text(raw, "team")
     values["team"] = lookups.teams.get(team.lower()) if team else None
     if team and values["team"] is None:
         error("team", f"no team called '{team}'")
-    priority = _text(raw, "priority")
+    priority = cell_text(raw, "priority")
     values["priority"] = lookups.priorities.get(priority.lower(), None) if priority else ""
     if values["priority"] is None:
         error("priority", f"'{priority}' is not a priority (use High, Medium or Low)")
 
-    status = _text(raw, "status")
+    status = cell_text(raw, "status")
     values["status"] = lookups.statuses.get(status.lower()) if status else None
     if status and values["status"] is None:
         error("status", f"'{status}' is not a status (use one of: {', '.join(Status.labels)})")
@@ -305,7 +356,7 @@ def _parse_row(row: Row, raw: dict, lookups: _Lookups, seen_ids: dict[int, int])
     if problem := completed_date_error(values["status"] or "", values["completed_date"]):
         error("completed_date", problem)
 
-    for ref in filter(None, (r.strip() for r in _text(raw, "findings").split(";"))):
+    for ref in filter(None, (r.strip() for r in cell_text(raw, "findings").split(";"))):
         finding = _find(ref, authority, lookups.findings)
         if finding is None:
             error("findings", f"no finding '{ref}' for {authority or 'that authority'}")

@@ -40,6 +40,7 @@ CLOSE_SHARE = Decimal("0.10")
 # Worst first: the order a finding's measures roll up in.
 IMPACT_ORDER = (Impact.OFF_TRACK, Impact.CLOSE, Impact.ON_TRACK)
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
     "January",
     "February",
@@ -54,7 +55,6 @@ MONTH_NAMES = (
     "November",
     "December",
 )
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # Periods ---------------------------------------------------------------------
@@ -155,10 +155,13 @@ def parse_period(value: object, frequency: str) -> dt.date | None:
 
 
 def _month_number(name: str) -> int | None:
-    """1-12 for a month's full name or its three-letter (or "Sept") abbreviation."""
+    """1 to 12 for a month's name or its short form (Nov, November, Sept); None for a slip
+    such as "Novembr", which is better questioned than guessed at."""
     name = name.title()
+    if name == "Sept":
+        return 9
     for number, full in enumerate(MONTH_NAMES, start=1):
-        if name in (full, full[:3]) or (number == 9 and name == "Sept"):
+        if name in (full, full[:3]):
             return number
     return None
 

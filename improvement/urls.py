@@ -28,6 +28,12 @@ urlpatterns = [
     path("measures/values/", views.measure_values, name="measure_values"),
     path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
     path("measures/<int:pk>/edit/", views.measure_edit_view, name="measure_edit"),
+    path("measures/import/", views.measure_import, name="measure_import"),
+    re_path(
+        r"^measures/values\.(?P<fmt>csv|xlsx)$",
+        views.measure_values_export,
+        name="measure_values_export",
+    ),
     path("reports/", views.report_list, name="report_list"),
     path("reports/preview/", views.report_preview, name="report_preview"),
     path("reports/save/", views.report_save, name="report_save"),

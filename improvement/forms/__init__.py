@@ -1,6 +1,7 @@
 """The app's forms: they validate and normalise, nothing more. One module per feature."""
 
 from .fields import DateInput, TextField, finding_label, plausible_date, resubmitted
+from .measure_import import MeasureImportForm
 from .measures import MeasureForm, MonthValuesForm
 from .plan import ActionForm, FindingsForm, FindingStateForm, PlanDatesForm
 from .progress import EvidenceReturnForm, ProgressForm, RagOverrideForm, ReviewForm
@@ -12,6 +13,7 @@ __all__ = [
     "DateInput",
     "EvidenceReturnForm",
     "FindingStateForm",
+    "MeasureImportForm",
     "FindingsForm",
     "MeasureForm",
     "MonthValuesForm",

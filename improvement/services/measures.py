@@ -167,22 +167,37 @@ class ValueEntry:
 
 def entry_errors(entry: ValueEntry, current: MeasureValue | None, today: dt.date) -> list[str]:
     """Why an entry cannot be written, in words naming the field (empty if it can)."""
+    return [message for _, message in entry_problems(entry, current, today)]
+
+
+def entry_problems(
+    entry: ValueEntry, current: MeasureValue | None, today: dt.date
+) -> list[tuple[str, str]]:
+    """entry_errors with the field each problem is about, for a page (or file) that
+    shows each problem against its own field (or column)."""
     measure = entry.measure
     errors = []
     if entry.period != impact.period_start(measure.frequency, entry.period):
-        errors.append("the period must be the first day of a month or quarter")
+        errors.append(("period", "the period must be the first day of a month or quarter"))
     elif impact.period_end(measure.frequency, entry.period) > today:
         errors.append(
-            f"{measure.period_label(entry.period)} has not ended yet: enter its value once it has"
+            (
+                "period",
+                f"{measure.period_label(entry.period)} has not ended yet: "
+                "enter its value once it has",
+            )
         )
     for name in ("value", "england_average", "neighbours_average"):
         figure = getattr(entry, name)
         if figure is not None and (problem := impact.unit_errors(measure.unit, figure)):
-            errors.append(f"the {name.replace('_', ' ')} {problem}")
+            errors.append((name, f"the {name.replace('_', ' ')} {problem}"))
     if current is not None and is_correction(entry, current) and not entry.note.strip():
         errors.append(
-            f"{measure.period_label(entry.period)} already has a value "
-            f"({measure.display(current.value)}): say in the note why it changed"
+            (
+                "note",
+                f"{measure.period_label(entry.period)} already has a value "
+                f"({measure.display(current.value)}): say in the note why it changed",
+            )
         )
     return errors
 
@@ -260,7 +275,11 @@ def measure_record_values(
                     entered_by=author,
                     entered_at=now,
                 )
-                value.full_clean(exclude=["corrects"], validate_constraints=False)
+                # The measure and author are in hand: checking that they exist would
+                # cost two queries a value, four thousand for an imported file.
+                value.full_clean(
+                    exclude=["corrects", "measure", "entered_by"], validate_constraints=False
+                )
                 value.save()
                 counts["corrected" if was else "added"] += 1
     except IntegrityError as exc:

@@ -13,6 +13,7 @@ from .actions import (
 )
 from .dashboard import dashboard, finding_detail, findings_export
 from .evidence import evidence_accept_view, evidence_download, evidence_return_view
+from .measure_import import measure_import, measure_values_export
 from .measures import (
     measure_add,
     measure_detail,
@@ -51,6 +52,8 @@ __all__ = [
     "finding_state",
     "home",
     "inspection_plan_dates",
+    "measure_import",
+    "measure_values_export",
     "action_list",
     "action_rag_override",
     "action_record_progress",

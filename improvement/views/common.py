@@ -2,10 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from inspections.models import LocalAuthority
 
 from ..models import Action
 
@@ -18,6 +21,17 @@ def get_action_for_user(request: HttpRequest, pk: int) -> Action:
         Action.objects.visible_to(request.user).select_related("owner", "team", "authority"),
         pk=pk,
     )
+
+
+def chosen_authority(
+    request: HttpRequest, authorities: QuerySet[LocalAuthority]
+) -> LocalAuthority | None:
+    """The authority `?authority=<slug>` names (a 404 if it is not one of `authorities`),
+    or the first of them."""
+    slug = request.GET.get("authority")
+    if slug:
+        return get_object_or_404(authorities, slug=slug)
+    return authorities.first()
 
 
 def paginate(request: HttpRequest, queryset) -> Page:

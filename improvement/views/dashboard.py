@@ -1,12 +1,10 @@
 """The leaders' dashboard, a finding's page and the findings download."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-
-from inspections.models import LocalAuthority
 
 from .. import charts, impact, rules, selectors
 from ..access import authorities_visible_to, can_lead, findings_visible_to
@@ -15,22 +13,13 @@ from ..exports import FINDING_COLUMNS
 from ..filters import FindingFilter
 from ..models import Evidence, FindingStateRecord
 from ..tables import export_name, table_response
-from .common import back_link, filter_summary, paginate, querystring_without
-
-
-def _chosen_authority(
-    request: HttpRequest, authorities: QuerySet[LocalAuthority]
-) -> LocalAuthority | None:
-    slug = request.GET.get("authority")
-    if slug:
-        return get_object_or_404(authorities, slug=slug)
-    return authorities.first()
+from .common import back_link, chosen_authority, filter_summary, paginate, querystring_without
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     authorities = authorities_visible_to(request.user)
-    authority = _chosen_authority(request, authorities)
+    authority = chosen_authority(request, authorities)
     if authority is None:
         return render(request, "improvement/dashboard_empty.html", status=200)
 

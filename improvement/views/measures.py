@@ -27,7 +27,7 @@ from ..services import (
     measure_edit,
     measure_record_values,
 )
-from .common import add_service_errors
+from .common import add_service_errors, chosen_authority
 
 # How many ended months the values form offers to choose from.
 MONTHS_OFFERED = 12
@@ -35,9 +35,7 @@ MONTHS_OFFERED = 12
 
 def _authority(request: HttpRequest) -> LocalAuthority:
     """The authority named by ?authority=, else the first the user may see (404 if none)."""
-    authorities = authorities_visible_to(request.user)
-    slug = request.GET.get("authority")
-    authority = get_object_or_404(authorities, slug=slug) if slug else authorities.first()
+    authority = chosen_authority(request, authorities_visible_to(request.user))
     if authority is None:
         raise Http404
     return authority

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -144,3 +145,18 @@ def test_an_import_over_the_row_limit_is_refused_before_any_row_is_checked(findi
         f"The file has {MAX_ROWS + 1:,} actions; import at most {MAX_ROWS:,} at a time "
         "(split the file)."
     ]
+
+
+def test_import_rows_keep_their_spreadsheet_numbers_across_blank_rows(finding):
+    header, row = _csv([_row(title="")]).decode().splitlines()
+    result = parse_actions(f"{header}\n,,\n\n{row}\n".encode(), "x.csv")
+    assert "Row 4, title: this column must not be empty" in result.errors
+
+
+def test_an_excel_import_that_would_expand_too_far_is_refused_unopened(finding):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (8 * 1024 * 1024))
+    result = parse_actions(out.getvalue(), "actions.xlsx")
+    assert result.errors[0].startswith("The workbook cannot be read safely: a part of it expands")
