@@ -1,12 +1,21 @@
 """Small builders for test data: plain functions, no factory library."""
 
 import datetime as dt
+from decimal import Decimal
 from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from improvement.models import Action, Evidence, ProgressUpdate, Status, Team
+from improvement.models import (
+    Action,
+    Evidence,
+    Measure,
+    MeasureValue,
+    ProgressUpdate,
+    Status,
+    Team,
+)
 from inspections.models import (
     Finding,
     Inspection,
@@ -94,3 +103,28 @@ def make_evidence(action: Action, added_by, **fields) -> Evidence:
     fields.setdefault("url", "https://intranet.example.org/audit")
     fields.setdefault("added_at", timezone.now())
     return Evidence.objects.create(action=action, added_by=added_by, **fields)
+
+
+def make_measure(findings=(), **fields):
+    """A measure of the findings' authority; monthly, a percentage, higher is better."""
+    findings = list(findings)
+    fields.setdefault("authority", findings[0].inspection.authority if findings else None)
+    fields.setdefault("name", "Visits on time")
+    fields.setdefault("definition", "Children in care visited within the statutory timescale.")
+    fields.setdefault("unit", "percentage")
+    fields.setdefault("direction", "higher")
+    fields.setdefault("frequency", "monthly")
+    fields.setdefault("target", Decimal(90))
+    fields.setdefault("target_date", dt.date(2024, 12, 31))
+    measure = Measure.objects.create(**fields)
+    measure.findings.set(findings)
+    return measure
+
+
+def make_value(measure, period: dt.date, value, entered_by, **fields):
+    """A measure's value for the period starting on `period` (append-only: pass
+    `corrects` and a `note` to correct one)."""
+    fields.setdefault("entered_at", timezone.now())
+    return MeasureValue.objects.create(
+        measure=measure, period=period, value=Decimal(value), entered_by=entered_by, **fields
+    )

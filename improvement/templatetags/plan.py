@@ -25,6 +25,11 @@ GRADE_COLOURS = {
     "requires_improvement": "govuk-tag--yellow",
     "inadequate": "govuk-tag--red",
 }
+IMPACT_COLOURS = {
+    "off_track": "govuk-tag--red",
+    "close": "govuk-tag--orange",
+    "on_track": "govuk-tag--green",
+}
 
 
 @register.filter
@@ -40,6 +45,36 @@ def rag_colour(rag: str) -> str:
 @register.filter
 def grade_colour(grade: str) -> str:
     return GRADE_COLOURS.get(grade, "govuk-tag--grey")
+
+
+@register.filter
+def impact_colour(value: str) -> str:
+    return IMPACT_COLOURS.get(value, "govuk-tag--grey")
+
+
+@register.filter
+def impact_label(value: str) -> str:
+    """The words for a stored impact rating (a measure's or a finding's)."""
+    from improvement.choices import Impact
+
+    return str(Impact(value).label) if value in Impact.values else value
+
+
+@register.filter
+def direction_label(value: str) -> str:
+    from improvement.choices import Direction
+
+    return str(Direction(value).label) if value in Direction.values else value
+
+
+@register.filter
+def figure(value: str | None, unit: str) -> str:
+    """A figure kept as a string in a saved report, as people read it (impact.display)."""
+    from decimal import Decimal
+
+    from improvement.impact import display
+
+    return display(Decimal(value) if value not in (None, "") else None, unit)
 
 
 @register.filter
