@@ -35,8 +35,8 @@ class BoardReport(models.Model):
     """
 
     # 3 added each finding's "measures" and "impact_end"; 2 added "scope" and
-    # "commentary" (top level and per finding); 1 lacks them. Pages show a section
-    # only when its key is there, so an older report shows without it.
+    # "commentary" (top level and per finding); 1 lacks them. An older report shows
+    # without the sections it lacks (reports.has_measures).
     SCHEMA_VERSION = 3
     READABLE_VERSIONS = frozenset({1, 2, 3})
 

@@ -68,6 +68,14 @@ def direction_label(value: str) -> str:
 
 
 @register.filter
+def has_measures(report: dict) -> bool:
+    """Whether a saved report has its findings' measures (see reports.has_measures)."""
+    from improvement.reports import has_measures
+
+    return has_measures(report)
+
+
+@register.filter
 def figure(value: str | None, unit: str) -> str:
     """A figure kept as a string in a saved report, as people read it (impact.display)."""
     from decimal import Decimal
