@@ -1,8 +1,9 @@
 """The columns of each download, declared once (see tables.Column)."""
 
+from decimal import Decimal
 from typing import Any
 
-from .choices import RAG, FindingStatus, Status
+from .choices import RAG, Direction, FindingStatus, Impact, Status, Unit
 from .models import Action
 from .people import display_name
 from .tables import DATE, DATETIME, NUMBER, Column
@@ -110,4 +111,65 @@ def board_report_rows(data: dict) -> list[tuple[dict, dict | None]]:
         if not finding["actions"]:
             rows.append((finding, None))
         rows.extend((finding, action) for action in finding["actions"])
+    return rows
+
+
+def _measure(row: tuple[dict, dict | None], *keys: str) -> Any:
+    """A measure's saved field (`"end", "value"`), or None on a finding with no measures."""
+    value: Any = row[1]
+    for key in keys:
+        if value is None:
+            return None
+        value = value[key]
+    return value
+
+
+def _number(text: str | None) -> Decimal | None:
+    """A saved figure (kept as a string) as a number cell."""
+    return None if text is None else Decimal(text)
+
+
+# A board report's measures (schema 3 on): (finding, measure) pairs from the saved data;
+# a finding with no measures has one row with no measure. Figures are numbers, in the unit.
+BOARD_REPORT_MEASURE_COLUMNS = [
+    Column("Finding", lambda r: r[0]["text"], width=60),
+    Column("Inspection", lambda r: r[0]["inspection"]),
+    Column("Finding impact at end", lambda r: Impact(r[0]["impact_end"]).label, width=16),
+    Column("Measure", lambda r: r[1]["name"] if r[1] else "(no measures)", width=40),
+    Column("Unit", lambda r: Unit(r[1]["unit"]).label if r[1] else ""),
+    Column("Direction", lambda r: Direction(r[1]["direction"]).label if r[1] else ""),
+    Column("Target", lambda r: _number(_measure(r, "target")), NUMBER, 12),
+    Column("Target date", lambda r: _measure(r, "target_date"), DATE, 14),
+    Column("Period at start", lambda r: _measure(r, "start", "label"), width=14),
+    Column("Value at start", lambda r: _number(_measure(r, "start", "value")), NUMBER, 12),
+    Column("Period at end", lambda r: _measure(r, "end", "label"), width=14),
+    Column("Value at end", lambda r: _number(_measure(r, "end", "value")), NUMBER, 12),
+    Column(
+        "England average at end",
+        lambda r: _number(_measure(r, "end", "england_average")),
+        NUMBER,
+        12,
+    ),
+    Column(
+        "Statistical neighbours at end",
+        lambda r: _number(_measure(r, "end", "neighbours_average")),
+        NUMBER,
+        12,
+    ),
+    Column(
+        "Rating at end",
+        lambda r: Impact(r[1]["rating"]["impact"]).label if r[1] else "",
+        width=16,
+    ),
+    Column("Why", lambda r: _measure(r, "rating", "reason"), width=50),
+]
+
+
+def board_report_measure_rows(data: dict) -> list[tuple[dict, dict | None]]:
+    """One row per finding and measure; a measure of two findings is under each."""
+    rows: list[tuple[dict, dict | None]] = []
+    for finding in data["findings"]:
+        if not finding["measures"]:
+            rows.append((finding, None))
+        rows.extend((finding, measure) for measure in finding["measures"])
     return rows

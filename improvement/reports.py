@@ -1,23 +1,27 @@
 """The quarterly progress report for the improvement board.
 
 Everything is worked out from the append-only progress updates, so a report
-for a past period says what was true then. The report is a plain dict of
+for a past period says what was true then; each finding's outcome measures are
+shown at the start and end of the period from the values of the months or
+quarters that had ended by then. The report is a plain dict of
 JSON-safe values: saving it freezes it as a snapshot that never changes.
 """
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from inspections.models import Finding, Inspection, LocalAuthority
 
+from . import impact
 from .choices import RAG, FindingState, FindingStatus, Status
-from .models import Action, BoardReport, Evidence, ProgressUpdate
+from .models import Action, BoardReport, Evidence, Measure, MeasureValue, ProgressUpdate
 from .people import display_name
 from .rules import action_state_at, is_overdue, rollup_status, worst_rag
 from .selectors import findings_in_state, recurring_themes
@@ -91,6 +95,8 @@ def build_report(
         .order_by("action_id", "accepted_at")
         .values_list("action_id", "accepted_at")
     )
+
+    measures = measures_in_period(findings, start=start, end=end)
 
     rows: list[dict[str, Any]] = []
     moved: Counter[str] = Counter()
@@ -173,6 +179,10 @@ def build_report(
                 "rag_end": worst_rag([a["end"]["rag"] for a in existing]),
                 "actions": actions,
                 "commentary": comments.get(finding.pk, "").strip(),
+                "measures": measures[finding.pk],
+                "impact_end": impact.worst_impact(
+                    m["rating"]["impact"] for m in measures[finding.pk]
+                ),
             }
         )
 
@@ -212,6 +222,75 @@ def build_report(
         },
         "findings": rows,
     }
+
+
+def measures_in_period(
+    findings: Sequence[Finding], *, start: dt.date, end: dt.date
+) -> dict[int, list[dict[str, Any]]]:
+    """Each finding's measures (by finding id) at the start and end of a period, rated at its end.
+
+    A value counts once its period has ended: the value at the start is the latest
+    whose period ended by `start`, at the end the latest whose period ended by `end`,
+    and the rating is impact.rate's on the values up to the end one. Values are the
+    current ones (corrections included) when the report is built; saving the report
+    freezes them. Figures are strings so that a saved report keeps them exactly.
+    Three queries, however many findings and measures.
+    """
+    prefetch_related_objects(
+        list(findings), Prefetch("measures", queryset=Measure.objects.with_values())
+    )
+    rows: dict[int, dict[str, Any]] = {}  # a measure of two findings is worked out once
+    by_finding: dict[int, list[dict[str, Any]]] = {}
+    for finding in findings:
+        by_finding[finding.pk] = []
+        for measure in finding.measures.all():
+            if measure.pk not in rows:
+                rows[measure.pk] = _measure_row(measure, start, end)
+            by_finding[finding.pk].append(rows[measure.pk])
+    return by_finding
+
+
+def _measure_row(measure: Measure, start: dt.date, end: dt.date) -> dict[str, Any]:
+    values: list[MeasureValue] = measure.current_values  # type: ignore[attr-defined]
+    by_start = [v for v in values if impact.period_end(measure.frequency, v.period) <= start]
+    by_end = [v for v in values if impact.period_end(measure.frequency, v.period) <= end]
+    rating = measure.rating_of(by_end)
+    return {
+        "id": measure.pk,
+        "name": measure.name,
+        "unit": measure.unit,
+        "direction": measure.direction,
+        "frequency": measure.frequency,
+        "target": _figure(measure.target),
+        "target_date": measure.target_date.isoformat(),
+        "start": _value(measure, by_start[-1]) if by_start else None,
+        "end": _value(measure, by_end[-1]) if by_end else None,
+        "rating": {
+            "impact": rating.impact,
+            "expected": _figure(rating.expected),
+            "reason": rating.reason,
+        },
+    }
+
+
+def _value(measure: Measure, value: MeasureValue) -> dict[str, Any]:
+    return {
+        "period": value.period.isoformat(),
+        "label": measure.period_label(value.period),
+        "value": _figure(value.value),
+        "england_average": _figure(value.england_average),
+        "neighbours_average": _figure(value.neighbours_average),
+    }
+
+
+def has_measures(data: dict) -> bool:
+    """Whether a saved report has its findings' measures: schema 3 on."""
+    return data["version"] >= 3
+
+
+def _figure(value: Decimal | None) -> str | None:
+    """A figure as JSON keeps it exactly: a string, to the hundredth."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
 
 def _inspection_label(inspection) -> str:
@@ -298,6 +377,7 @@ def compare_two(earlier: dict, later: dict) -> dict:
     complete = Status.COMPLETE.value
     return {
         "findings": findings,
+        "measures": _measures_compared(earlier, later),
         "added": [a for pk, a in after.items() if pk not in before],
         "completed": [
             a
@@ -319,3 +399,23 @@ def compare_two(earlier: dict, later: dict) -> dict:
             if a["overdue_at_end"] and not before.get(pk, {}).get("overdue_at_end")
         ],
     }
+
+
+def _measures_compared(earlier: dict, later: dict) -> list[dict]:
+    """Each measure of either report (once, however many findings it evidences) with its
+    value at each report's period end; none when either report predates measures."""
+    if not (has_measures(earlier) and has_measures(later)):
+        return []
+    before = {m["id"]: m for f in earlier["findings"] for m in f["measures"]}
+    after = {m["id"]: m for f in later["findings"] for m in f["measures"]}
+    return [
+        {
+            "name": (after.get(pk) or before[pk])["name"],
+            "unit": (after.get(pk) or before[pk])["unit"],
+            "before": before[pk]["end"] if pk in before else None,
+            "after": after[pk]["end"] if pk in after else None,
+            "rating_before": before[pk]["rating"]["impact"] if pk in before else None,
+            "rating_after": after[pk]["rating"]["impact"] if pk in after else None,
+        }
+        for pk in {**after, **before}
+    ]

@@ -46,17 +46,34 @@ def cells(columns: Sequence[Column], row: Any) -> list:
     return [_cell(c.value(row), c.kind) for c in columns]
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A further sheet of an XLSX download: its name, columns and rows."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+
+
 def table_bytes(
-    columns: Sequence[Column], rows: Iterable[Any], fmt: str, *, preface: Sequence[str] = ()
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    fmt: str,
+    *,
+    preface: Sequence[str] = (),
+    sheets: Sequence[Sheet] = (),
 ) -> bytes:
     """The table as CSV, or as an XLSX a council analyst would make.
 
     XLSX: `preface` lines (a title, the period) above a bold header row that stays
     in view, an autofilter, column widths and wrapped long text, dates and numbers
-    as real cells, empty cells empty. Written in openpyxl's write-only mode, so a
-    large table streams rather than sitting whole in memory.
+    as real cells, empty cells empty; then any further `sheets`, each with the same
+    preface. Written in openpyxl's write-only mode, so a large table streams rather
+    than sitting whole in memory. A CSV holds one table, so it refuses `sheets`.
     """
     if fmt == "csv":
+        if sheets:
+            raise ValueError("A CSV holds one table: ask for an XLSX for more sheets.")
         text = io.StringIO()
         writer = csv.writer(text)
         writer.writerow(headers(columns))
@@ -65,8 +82,16 @@ def table_bytes(
         # A BOM so that Excel opens the UTF-8 file with the right characters.
         return ("\ufeff" + text.getvalue()).encode("utf-8")
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Data")
-    for index, column in enumerate(columns, start=1):
+    for sheet in (Sheet("Data", columns, rows), *sheets):
+        _write_sheet(workbook, sheet, preface)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(workbook: Workbook, table: Sheet, preface: Sequence[str]) -> None:
+    sheet = workbook.create_sheet(table.name)
+    for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     header_row = len(preface) + (1 if preface else 0) + 1
     sheet.freeze_panes = f"A{header_row + 1}"  # write-only: set before any row is written
@@ -76,16 +101,13 @@ def table_bytes(
         sheet.append([title])
     if preface:
         sheet.append([])
-    sheet.append([_header_cell(sheet, c.header) for c in columns])
+    sheet.append([_header_cell(sheet, c.header) for c in table.columns])
     count = 0
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, c, row) for c in columns])
+    for row in table.rows:
+        sheet.append([_xlsx_cell(sheet, c, row) for c in table.columns])
         count += 1
-    last = get_column_letter(len(columns))
+    last = get_column_letter(len(table.columns))
     sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 WRAP_FROM_WIDTH = 30  # columns this wide hold long text: wrap it
@@ -149,8 +171,9 @@ def table_response(
     fmt: str,
     *,
     preface: Sequence[str] = (),
+    sheets: Sequence[Sheet] = (),
 ) -> HttpResponse:
-    content = table_bytes(columns, rows, fmt, preface=preface)
+    content = table_bytes(columns, rows, fmt, preface=preface, sheets=sheets)
     return download(content, f"{filename}.{fmt}", FORMATS[fmt])
 
 

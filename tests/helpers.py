@@ -119,6 +119,22 @@ def make_measure(authority: LocalAuthority, owner, findings=(), **fields) -> Mea
     return measure
 
 
+def make_measure_for(findings=(), **fields):
+    """A measure of the findings' authority; monthly, a percentage, higher is better."""
+    findings = list(findings)
+    fields.setdefault("authority", findings[0].inspection.authority if findings else None)
+    fields.setdefault("name", "Visits on time")
+    fields.setdefault("definition", "Children in care visited within the statutory timescale.")
+    fields.setdefault("unit", "percentage")
+    fields.setdefault("direction", "higher")
+    fields.setdefault("frequency", "monthly")
+    fields.setdefault("target", Decimal(90))
+    fields.setdefault("target_date", dt.date(2024, 12, 31))
+    measure = Measure.objects.create(**fields)
+    measure.findings.set(findings)
+    return measure
+
+
 def make_value(measure: Measure, period: dt.date, value, entered_by, **fields) -> MeasureValue:
     fields.setdefault("entered_at", timezone.now())
     return MeasureValue.objects.create(

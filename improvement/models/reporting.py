@@ -34,9 +34,11 @@ class BoardReport(models.Model):
     data bumps SCHEMA_VERSION and teaches `content()` to read the old one.
     """
 
-    # 2 added "scope" and "commentary" (top level and per finding); 1 lacks them.
-    SCHEMA_VERSION = 2
-    READABLE_VERSIONS = frozenset({1, 2})
+    # 3 added each finding's "measures" and "impact_end"; 2 added "scope" and
+    # "commentary" (top level and per finding); 1 lacks them. An older report shows
+    # without the sections it lacks (reports.has_measures).
+    SCHEMA_VERSION = 3
+    READABLE_VERSIONS = frozenset({1, 2, 3})
 
     authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, related_name="board_reports"

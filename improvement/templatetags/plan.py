@@ -59,7 +59,10 @@ def impact_label(value: str) -> str:
 
 @register.filter
 def figure(value, unit: str) -> str:
-    """A measure's figure as people read it: `{{ value|figure:measure.unit }}` (62.5%)."""
+    """A measure's figure as people read it: `{{ value|figure:measure.unit }}` (62.5%).
+
+    Takes a Decimal or the string a saved report keeps.
+    """
     from decimal import Decimal, InvalidOperation
 
     from improvement.impact import display
@@ -81,6 +84,21 @@ def period_of(measure, start) -> str:
 @register.filter
 def grade_colour(grade: str) -> str:
     return GRADE_COLOURS.get(grade, "govuk-tag--grey")
+
+
+@register.filter
+def direction_label(value: str) -> str:
+    from improvement.choices import Direction
+
+    return str(Direction(value).label) if value in Direction.values else value
+
+
+@register.filter
+def has_measures(report: dict) -> bool:
+    """Whether a saved report has its findings' measures (see reports.has_measures)."""
+    from improvement.reports import has_measures
+
+    return has_measures(report)
 
 
 @register.filter

@@ -12,14 +12,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..access import authorities_visible_to, can_lead
-from ..exports import BOARD_REPORT_COLUMNS, board_report_rows
+from ..exports import (
+    BOARD_REPORT_COLUMNS,
+    BOARD_REPORT_MEASURE_COLUMNS,
+    board_report_measure_rows,
+    board_report_rows,
+)
 from ..forms import CompareReportsForm, ReportPeriodForm, SaveReportForm, WithdrawReportForm
 from ..models import BoardReport, UnreadableReport
 from ..pdf import board_pack_pdf
 from ..people import display_name
-from ..reports import build_report, compare_reports, compare_two, period_label
+from ..reports import build_report, compare_reports, compare_two, has_measures, period_label
 from ..services import ReportExists, board_report_save, board_report_withdraw
-from ..tables import download, table_response
+from ..tables import Sheet, download, table_response
 from .common import add_service_errors
 
 
@@ -53,15 +58,20 @@ def _report_list(request: HttpRequest, form: ReportPeriodForm) -> HttpResponse:
 
 
 def _xlsx(data: dict, title: str) -> HttpResponse:
-    """The board report as a spreadsheet: its title and period above the table."""
+    """The board report as a spreadsheet: its title and period above the table; the
+    measures on a second sheet (reports saved before measures have none)."""
     name = f"{data['authority_slug']}-board-report-{data['start']}-to-{data['end']}"
     preface = [title, f"Period: {period_label(data)}", f"Generated: {data['generated_at']}"]
     if data.get("scope"):
         preface.append(f"Covers: {data['scope']['label']}")
     if data.get("commentary"):
         preface.append(f"Summary: {data['commentary']}")
+    sheets = []
+    if has_measures(data):
+        rows = board_report_measure_rows(data)
+        sheets.append(Sheet("Measures", BOARD_REPORT_MEASURE_COLUMNS, rows))
     return table_response(
-        name, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface
+        name, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface, sheets=sheets
     )
 
 

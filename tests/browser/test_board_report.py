@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from improvement.models import BoardReport, Role, Status
 from tests.browser.conftest import assert_accessible
-from tests.helpers import make_action, make_finding, make_update
+from tests.helpers import make_action, make_finding, make_measure_for, make_update, make_value
 
 
 def test_a_leader_saves_a_board_report_and_opens_it_again(
@@ -32,6 +32,11 @@ def test_a_leader_saves_a_board_report_and_opens_it_again(
         created_at=timezone.now() - dt.timedelta(days=5),
     )
 
+    # A measure with a value for a month that ended before the period began.
+    measure = make_measure_for(action.findings.all(), owner=leader, name="Visits on time")
+    three_months_ago = (dt.date.today().replace(day=1) - dt.timedelta(days=70)).replace(day=1)
+    make_value(measure, three_months_ago, "64.5", leader)
+
     sign_in(page, leader)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Board reports").click()
     expect(page.get_by_role("heading", name="Board reports", exact=True)).to_be_visible()
@@ -40,6 +45,9 @@ def test_a_leader_saves_a_board_report_and_opens_it_again(
     page.get_by_label("To").fill(yesterday.isoformat())
     page.get_by_role("button", name="Show the report").click()
     expect(page.get_by_text("Audit started.")).to_be_visible()
+    measures = page.get_by_role("table", name="Measures for this finding")
+    expect(measures).to_contain_text("Visits on time")
+    expect(measures).to_contain_text("64.5%")
     assert_accessible(page)
 
     page.get_by_label("Title").fill("Improvement board, this quarter")
@@ -54,6 +62,7 @@ def test_a_leader_saves_a_board_report_and_opens_it_again(
     expect(page.get_by_role("heading", name="Improvement board, this quarter")).to_be_visible()
     expect(page.get_by_text("Audit started.")).to_be_visible()
     expect(page.get_by_text("On track for June.")).to_be_visible()
+    expect(page.get_by_role("table", name="Measures for this finding")).to_contain_text("64.5%")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the board pack (PDF)").click()
     assert download.value.suggested_filename.endswith(".pdf")

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from improvement.tables import Column, Sheet, table_bytes
 from tests.helpers import make_update
 
 TODAY = dt.date.today()
@@ -99,3 +100,32 @@ def test_a_board_report_has_its_title_and_period_above_the_table(client, leader,
     column = next(c.column for c in sheet[row] if c.value == "Due at end")
     due = sheet.cell(row=row + 1, column=column).value
     assert isinstance(due, dt.datetime) and due.date() == plan.due_date
+
+
+def test_a_board_reports_measures_sheet_has_the_same_preface_and_a_frozen_filtered_header(
+    client, leader, plan
+):
+    client.force_login(leader)
+    response = client.get(
+        reverse("improvement:report_preview"),
+        {
+            "authority": "middlesbrough",
+            "start": (TODAY - dt.timedelta(days=10)).isoformat(),
+            "end": TODAY.isoformat(),
+            "format": "xlsx",
+        },
+    )
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == ["Data", "Measures"]
+    sheet = workbook["Measures"]
+    assert "Middlesbrough improvement plan" in sheet["A1"].value
+    row = _header_row(sheet, "Finding")
+    assert sheet.freeze_panes == f"A{row + 1}"
+    assert sheet.auto_filter.ref.startswith(f"A{row}:")
+    assert sheet[row][0].font.bold
+
+
+def test_a_csv_holds_one_table_only():
+    columns = [Column("Name", lambda r: r)]
+    with pytest.raises(ValueError, match="one table"):
+        table_bytes(columns, ["a"], "csv", sheets=[Sheet("More", columns, ["b"])])
