@@ -19,9 +19,9 @@ from django.utils import timezone
 from inspections.clocks import PlanClock
 from inspections.models import Finding, Inspection, LocalAuthority, Theme
 
-from . import rules
+from . import impact, rules
 from .choices import RAG, FindingState, FindingStatus, Status
-from .models import Action, ProgressUpdate
+from .models import Action, Measure, MeasureValue, ProgressUpdate
 from .people import display_name
 
 
@@ -377,3 +377,37 @@ def _month_end(month: str) -> dt.datetime:
     first = dt.datetime.strptime(month, "%Y-%m")
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return timezone.make_aware(following) - dt.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class MissingValue:
+    """A period whose value a measure owes (see impact.missing_periods)."""
+
+    measure: Measure
+    period: dt.date
+
+    @property
+    def label(self) -> str:
+        return self.measure.period_label(self.period)
+
+
+def missing_values(measures: QuerySet[Measure], today: dt.date) -> list[MissingValue]:
+    """Every value the measures owe by `today`, by measure and period, in two queries."""
+    measures = measures.select_related("owner", "authority").order_by("name", "pk")
+    have: dict[int, set[dt.date]] = {}
+    for measure_id, period in (
+        MeasureValue.objects.current()
+        .filter(measure__in=measures)
+        .values_list("measure_id", "period")
+    ):
+        have.setdefault(measure_id, set()).add(period)
+    rows = []
+    for measure in measures:
+        periods = have.get(measure.pk, set())
+        # From the baseline if there is one, else from the period the measure was set up in.
+        first = min(periods) if periods else timezone.localtime(measure.created_at).date()
+        rows += [
+            MissingValue(measure, period)
+            for period in impact.missing_periods(measure.frequency, first, periods, today)
+        ]
+    return rows

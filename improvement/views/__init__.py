@@ -13,6 +13,7 @@ from .actions import (
 )
 from .dashboard import dashboard, finding_detail, findings_export
 from .evidence import evidence_accept_view, evidence_download, evidence_return_view
+from .measures import measure_detail, measure_values
 from .plan import (
     action_add,
     action_edit_view,
@@ -39,6 +40,8 @@ __all__ = [
     "finding_state",
     "home",
     "inspection_plan_dates",
+    "measure_detail",
+    "measure_values",
     "action_list",
     "action_rag_override",
     "action_record_progress",
