@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from inspections.models import LocalAuthority
+
 from .choices import Role
 from .models import Action, Measure, ReminderSent
 from .rules import REMINDER_WINDOW_DAYS, is_overdue
@@ -66,7 +68,7 @@ def _row(action: Action, today: dt.date) -> tuple[str, DueAction]:
     return key, DueAction(action, settings.SITE_URL.rstrip("/") + action.get_absolute_url())
 
 
-def values_form_link(authority, period: dt.date) -> str:
+def values_form_link(authority: LocalAuthority, period: dt.date) -> str:
     """The page where the authority's values for the period are entered."""
     query = urlencode({"authority": authority.slug, "period": f"{period:%Y-%m}"})
     return f"{settings.SITE_URL.rstrip('/')}{reverse('improvement:measure_values')}?{query}"
