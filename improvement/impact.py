@@ -105,6 +105,23 @@ def periods_between(frequency: str, first: dt.date, last: dt.date) -> list[dt.da
     return periods
 
 
+def missing_periods(
+    frequency: str, first: dt.date, have: Iterable[dt.date], today: dt.date
+) -> list[dt.date]:
+    """The periods whose value is due by `today` and missing, oldest first.
+
+    A period's value is due once the period has ended (the values form refuses
+    figures for a period still running), so a quarterly measure owes nothing in
+    the middle of a quarter. Every period from `first` (the measure's first
+    value, its baseline, or else the period it was set up in) to the latest
+    ended period is owed, so that a gap left months ago is still asked for.
+    `have` holds the periods with a value; a corrected value is still a value.
+    """
+    present = {period_start(frequency, day) for day in have}
+    last = last_ended_period(frequency, today)
+    return [p for p in periods_between(frequency, first, last) if p not in present]
+
+
 _PERIOD_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$"), "ymd"),
     (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "dmy"),

@@ -495,3 +495,37 @@ def impact_counts(findings: QuerySet[Finding]) -> list[tuple[str, str, int]]:
 def findings_where_impact(queryset: QuerySet[Finding], rating: str) -> QuerySet[Finding]:
     keep = [pk for pk, rated in finding_impacts(queryset).items() if rated == rating]
     return queryset.filter(pk__in=keep)
+
+
+@dataclass(frozen=True)
+class MissingValue:
+    """A period whose value a measure owes (see impact.missing_periods)."""
+
+    measure: Measure
+    period: dt.date
+
+    @property
+    def label(self) -> str:
+        return self.measure.period_label(self.period)
+
+
+def missing_values(measures: QuerySet[Measure], today: dt.date) -> list[MissingValue]:
+    """Every value the measures owe by `today`, by measure and period, in two queries."""
+    measures = measures.select_related("owner", "authority").order_by("name", "pk")
+    have: dict[int, set[dt.date]] = {}
+    for measure_id, period in (
+        MeasureValue.objects.current()
+        .filter(measure__in=measures)
+        .values_list("measure_id", "period")
+    ):
+        have.setdefault(measure_id, set()).add(period)
+    rows = []
+    for measure in measures:
+        periods = have.get(measure.pk, set())
+        # From the baseline if there is one, else from the period the measure was set up in.
+        first = min(periods) if periods else timezone.localtime(measure.created_at).date()
+        rows += [
+            MissingValue(measure, period)
+            for period in impact.missing_periods(measure.frequency, first, periods, today)
+        ]
+    return rows

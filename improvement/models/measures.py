@@ -25,7 +25,7 @@ from inspections.models import Finding
 
 from .. import impact
 from ..access import authorities_visible_to, can_lead, has_role, is_admin, plan_errors
-from ..choices import Direction, Frequency, Role, Unit
+from ..choices import Direction, FindingState, Frequency, Role, Unit
 from .actions import Action
 
 FIGURE_LIMITS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("9999999999"))]
@@ -49,6 +49,19 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         if has_role(user, Role.MANAGER):
             return visible.filter(owner=user)
         return self.none()
+
+    def in_current_plan(self) -> MeasureQuerySet:
+        """Measures of at least one open finding, or of none yet.
+
+        As for actions (ActionQuerySet.in_current_plan), a measure leaves the plan
+        when every finding it evidences has been closed or superseded; one not yet
+        linked to a finding is still its authority's, so still tracked.
+        """
+        open_finding = Q(findings__plan_state__isnull=True) | Q(
+            findings__plan_state__state=FindingState.OPEN
+        )
+        unlinked = Q(findings__isnull=True)
+        return self.filter(pk__in=self.filter(open_finding | unlinked).values("pk"))
 
     def with_values(self) -> MeasureQuerySet:
         """Each measure with its current values (oldest first) and interim targets."""

@@ -1,5 +1,6 @@
 """The fixtures load on an empty database and hold exactly what the documents state."""
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +8,16 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from improvement.models import Action, Evidence, Status
+from improvement.models import (
+    Action,
+    Evidence,
+    Frequency,
+    Impact,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    Status,
+)
 from inspections.models import Finding, Inspection, LocalAuthority
 from inspections.register import read_register
 
@@ -50,6 +60,8 @@ def test_loading_the_demo_twice_duplicates_nothing(plan):
     assert LocalAuthority.objects.filter(name="Middlesbrough").count() == 1
     assert LocalAuthority.objects.get(name="Middlesbrough").members.count() == 6
     assert Inspection.objects.count() == 6
+    assert (Measure.objects.count(), MeasureTarget.objects.count()) == (5, 4)
+    assert MeasureValue.objects.count() == 3 * 12 + 2 * 3
 
 
 def test_the_2023_inspection_is_complete(inspections):
@@ -124,6 +136,80 @@ def test_the_demo_plan_loads_and_is_consistent(plan):
         assert evidence.file or evidence.url
         if evidence.file:
             assert (FIXTURES / "evidence_files" / Path(evidence.file.name).name).is_file()
+
+
+# What build_fixtures.py's MEASURES says each demo measure's latest value is rated.
+DEMO_RATINGS = {
+    "Children's plans audited as good or better": Impact.ON_TRACK,
+    "Children's records showing supervision at the expected frequency": Impact.CLOSE,
+    "Agency social workers": Impact.OFF_TRACK,
+    "Children who had three or more social workers in 12 months": Impact.ON_TRACK,
+    "Care leavers aged 21 to 25 in touch with a personal adviser": Impact.CLOSE,
+}
+
+
+def test_the_demo_measures_are_rated_as_claimed(plan):
+    measures = Measure.objects.with_values()
+    assert {m.name: m.rating().impact for m in measures} == DEMO_RATINGS
+    for measure in measures:
+        # The same rating from the values as the rule is given them, by rating_of.
+        assert measure.rating_of(measure.current_values).impact == DEMO_RATINGS[measure.name]
+        assert measure.interim_targets.count() <= 1
+
+
+def test_the_demo_measures_are_clearly_illustrative(plan):
+    assert set(Measure.objects.values_list("source", flat=True)) == {"Illustrative demo data"}
+    assert set(MeasureValue.objects.values_list("via", flat=True)) == {MeasureValue.Via.DEMO}
+    assert set(MeasureValue.objects.values_list("note", flat=True)) == {
+        "Illustrative figure for the demo, not published data"
+    }
+
+
+def test_the_demo_measures_link_only_to_the_demo_authoritys_open_findings(plan):
+    middlesbrough = LocalAuthority.objects.get(name="Middlesbrough")
+    for measure in Measure.objects.all():
+        assert measure.authority == middlesbrough
+        findings = measure.findings.select_related("inspection", "plan_state")
+        assert findings, measure
+        for finding in findings:
+            assert finding.inspection.authority == middlesbrough
+            assert not hasattr(finding, "plan_state"), "linked to a finding out of the plan"
+        assert all(a.authority == middlesbrough for a in measure.actions.all())
+    assert Measure.objects.in_current_plan().count() == Measure.objects.count()
+    workforce = Finding.objects.get(pk=603)  # stability of the workforce
+    assert set(workforce.measures.values_list("name", flat=True)) == {
+        "Agency social workers",
+        "Children who had three or more social workers in 12 months",
+    }
+
+
+def test_the_demo_measures_run_from_november_2025_to_october_2026(plan):
+    for measure in Measure.objects.with_values():
+        periods = [v.period for v in measure.current_values]
+        if measure.frequency == Frequency.MONTHLY:
+            assert (periods[0].isoformat(), len(periods)) == ("2025-11-01", 12)
+        else:
+            assert (periods[0].isoformat(), len(periods)) == ("2026-01-01", 3)
+        assert measure.period_label(periods[-1]) in ("Oct 2026", "Jul–Sep 2026")
+
+
+def test_a_demo_manager_owns_at_least_two_monthly_measures_to_enter_november_for(
+    plan, django_user_model
+):
+    from improvement.selectors import missing_values
+
+    manager = django_user_model.objects.get(username="demo.manager.workforce")
+    assert manager.groups.filter(name="Managers").exists()
+    owned = Measure.objects.enterable_by(manager)
+    assert owned.filter(frequency=Frequency.MONTHLY).count() >= 2
+    owed = missing_values(owned, dt.date(2026, 12, 5))
+    assert {m.label for m in owed} == {"Nov 2026"}
+    assert {
+        m.measure.owner for m in missing_values(Measure.objects.all(), dt.date(2026, 12, 5))
+    } == {
+        manager,
+        django_user_model.objects.get(username="demo.manager.planning"),
+    }
 
 
 def test_demo_accounts_have_no_usable_password(plan, django_user_model):
