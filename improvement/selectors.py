@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from inspections.clocks import PlanClock
@@ -352,35 +353,43 @@ class MonthProgress:
 def progress_by_month(authority: LocalAuthority) -> list[MonthProgress]:
     """Per month with updates: the updates recorded, and the actions complete at its end.
 
-    "Complete at the month's end" is `rules.status_at`, the rule the board report
-    uses for an action's state at a past moment.
+    Grouped in SQL, so the cost does not grow with the updates: one query counts
+    the updates per month; another fetches only the spells during which an action
+    was complete (an update to Complete, and when the action's next update came).
+    An action is complete at a month's end if one of its spells covers that moment:
+    `rules.status_at`, the rule the board report uses, read the same way (the
+    status an action's latest update by then left it in). tests/improvement/
+    test_dashboard.py checks the two agree.
     """
-    rows = (
-        ProgressUpdate.objects.filter(action__authority=authority)
-        .order_by("action_id", "created_at", "pk")
-        .values_list("action_id", "created_at", "status_before", "status_after")
+    tz = timezone.get_current_timezone()
+    updates = ProgressUpdate.objects.filter(action__authority=authority)
+    per_month = (
+        updates.annotate(month=TruncMonth("created_at", tzinfo=tz))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
     )
-    by_action: dict[int, list[_Update]] = {}
-    months: dict[str, MonthProgress] = {}
-    for action_id, created_at, before, after in rows:
-        by_action.setdefault(action_id, []).append(_Update(created_at, before, after))
-        month = timezone.localtime(created_at).strftime("%Y-%m")
-        months.setdefault(month, MonthProgress(month)).updates += 1
-    for month in sorted(months):
-        end = _month_end(month)
-        months[month].complete = sum(
-            1
-            for updates in by_action.values()
-            if rules.status_at(updates, end, Status.NOT_STARTED) == Status.COMPLETE
+    months = {
+        f"{row['month']:%Y-%m}": MonthProgress(f"{row['month']:%Y-%m}", updates=row["n"])
+        for row in per_month
+    }
+    later = ProgressUpdate.objects.filter(action=OuterRef("action")).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    spells = list(
+        updates.filter(status_after=Status.COMPLETE)
+        .annotate(
+            until=Subquery(later.order_by("created_at", "pk").values("created_at")[:1])
+        )
+        .values_list("created_at", "until")
+    )
+    for month in months.values():
+        end = _month_end(month.month)
+        month.complete = sum(
+            1 for since, until in spells if since <= end and (until is None or until > end)
         )
     return [months[m] for m in sorted(months)]
-
-
-@dataclass
-class _Update:
-    created_at: dt.datetime
-    status_before: str
-    status_after: str
 
 
 def _month_end(month: str) -> dt.datetime:

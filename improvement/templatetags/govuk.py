@@ -1,6 +1,9 @@
 """Render Django form fields with GOV.UK Design System markup."""
 
 from django import forms, template
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -45,4 +48,46 @@ def govuk_widget(field):
     attrs = {"class": " ".join(classes)}
     if described:
         attrs["aria-describedby"] = " ".join(described)
+    if type(widget) is forms.Select:
+        return _select(field, attrs)
     return field.as_widget(attrs=attrs)
+
+
+def _select(field, attrs: dict) -> SafeString:
+    """A single-choice <select>, written directly rather than through Django's widget
+    templates, which render a template per <option> (a list of every authority has 150).
+
+    The same markup Django's Select widget gives: the attributes the bound field
+    would add (required, aria-invalid...), and the first option matching the value
+    selected.
+    """
+    widget = field.field.widget
+    attrs = {"name": field.html_name, **widget.attrs, **field.build_widget_attrs(attrs, widget)}
+    if field.auto_id:
+        attrs["id"] = field.auto_id
+    value = field.value()
+    wanted = "" if value is None else str(value)
+    chosen = [False]
+
+    def options(choices):
+        for option_value, label in choices:
+            if isinstance(label, (list, tuple)):
+                yield format_html(
+                    '<optgroup label="{}">{}</optgroup>', option_value, _join(options(label))
+                )
+                continue
+            text = "" if option_value is None else str(option_value)
+            selected = not chosen[0] and text == wanted
+            chosen[0] = chosen[0] or selected
+            yield format_html(
+                '<option value="{}"{}>{}</option>',
+                text,
+                mark_safe(" selected") if selected else "",
+                label,
+            )
+
+    return format_html("<select{}>{}</select>", flatatt(attrs), _join(options(field.field.choices)))
+
+
+def _join(parts) -> SafeString:
+    return format_html_join("", "{}", ((part,) for part in parts))

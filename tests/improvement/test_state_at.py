@@ -138,6 +138,39 @@ def test_the_progress_chart_counts_complete_actions_as_the_report_does(action, o
     assert months == {"2024-02": (2, 1), "2024-03": (1, 0)}
 
 
+def test_the_progress_chart_agrees_with_status_at_on_random_histories(authority, owner):
+    """The chart's grouped SQL and rules.status_at give the same counts, month by month."""
+    import random
+
+    from improvement import rules
+    from improvement.selectors import _month_end, progress_by_month
+    from tests.helpers import make_action
+
+    rng = random.Random(7)
+    histories = {}
+    for n in range(12):
+        action = make_action([make_finding(text=f"Finding {n}", order=n + 1)], owner=owner)
+        status, moment, updates = Status.NOT_STARTED, _at("2024-01-01"), []
+        for _ in range(rng.randint(1, 7)):
+            moment += dt.timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 600))
+            after = rng.choice(list(Status))
+            updates.append(
+                make_update(action, owner, after, status_before=status, created_at=moment)
+            )
+            status = after
+        histories[action.pk] = updates
+    months = progress_by_month(authority)
+    assert sum(m.updates for m in months) == sum(len(u) for u in histories.values())
+    for month in months:
+        end = _month_end(month.month)
+        expected = sum(
+            1
+            for updates in histories.values()
+            if rules.status_at(updates, end, Status.NOT_STARTED) == Status.COMPLETE
+        )
+        assert month.complete == expected, month.month
+
+
 def test_a_finding_carries_its_areas_grade_into_the_report(action, authority):
     from inspections.models import Grade, JudgementArea
     from tests.helpers import make_judgement
