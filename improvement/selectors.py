@@ -61,40 +61,50 @@ class FindingRow:
         return [display_name(u) for u in self.owners]
 
 
-def finding_rows(queryset: QuerySet[Finding]) -> QuerySet[Finding]:
+def finding_rows(queryset: QuerySet[Finding], *, with_actions: bool = True) -> QuerySet[Finding]:
     """Findings with everything the table shows, in a fixed number of queries.
 
     A lazy queryset, so a paginator can count and slice it; turn the page into
-    rows with `as_finding_rows`.
+    rows with `as_finding_rows`. A page that has already loaded the findings'
+    actions (`plan_actions`) passes with_actions=False and gives them to
+    `as_finding_rows`, so that no action is loaded twice.
     """
-    return (
-        queryset.select_related("inspection__authority")
-        .prefetch_related(
-            "themes",
+    rows = queryset.select_related("inspection__authority").prefetch_related(
+        "themes", measures_prefetch()
+    )
+    if with_actions:
+        rows = rows.prefetch_related(
             Prefetch(
                 "actions",
                 queryset=Action.objects.select_related("owner").order_by("due_date", "pk"),
-            ),
-            measures_prefetch(),
-        )
-        .annotate(
+            )
+        ).annotate(
             evidence_count=Count("actions__evidence", distinct=True),
             last_update=Max("actions__last_update_at"),
         )
-        .order_by(
-            F("inspection__start_date").desc(nulls_last=True),
-            "inspection__authority__name",
-            "inspection_id",
-            "order",
-        )
+    return rows.order_by(
+        F("inspection__start_date").desc(nulls_last=True),
+        "inspection__authority__name",
+        "inspection_id",
+        "order",
     )
 
 
-def as_finding_rows(findings: Iterable[Finding]) -> list[FindingRow]:
-    """Rows for findings fetched with `finding_rows` (their actions prefetched)."""
+def as_finding_rows(
+    findings: Iterable[Finding], actions_by_finding: dict[int, list[Action]] | None = None
+) -> list[FindingRow]:
+    """Rows for findings fetched with `finding_rows`: their actions prefetched, or given
+    as `actions_by_finding` (from `plan_actions`, see `by_finding`)."""
     rows = []
     for finding in findings:
-        actions = list(finding.actions.all())
+        if actions_by_finding is None:
+            actions = list(finding.actions.all())
+            evidence = finding.evidence_count  # type: ignore[attr-defined]
+            last_update = finding.last_update  # type: ignore[attr-defined]
+        else:
+            actions = actions_by_finding.get(finding.pk, [])
+            evidence = sum(a.evidence_total for a in actions)  # type: ignore[attr-defined]
+            last_update = max((a.last_update_at for a in actions if a.last_update_at), default=None)
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
         rated, measures = finding_impact(finding)
@@ -104,8 +114,8 @@ def as_finding_rows(findings: Iterable[Finding]) -> list[FindingRow]:
                 rollup_status=status,
                 rollup_rag=rag,
                 owners=owners,
-                evidence_count=finding.evidence_count,  # type: ignore[attr-defined]
-                last_update=finding.last_update,  # type: ignore[attr-defined]
+                evidence_count=evidence,
+                last_update=last_update,
                 action_count=len(actions),
                 impact=rated,
                 measures=measures,
@@ -142,6 +152,15 @@ def actions_where_rag(queryset: QuerySet[Action], rag: str) -> QuerySet[Action]:
     return queryset.filter(pk__in=[a.pk for a in rows if a.rag == rag])
 
 
+def by_finding(actions: Sequence[Action]) -> dict[int, list[Action]]:
+    """Each finding's actions (by finding pk), from actions loaded with their findings."""
+    actions_of: dict[int, list[Action]] = {}
+    for action in actions:
+        for finding in action.findings.all():
+            actions_of.setdefault(finding.pk, []).append(action)
+    return actions_of
+
+
 class Headline(TypedDict):
     findings_total: int
     findings_open: int
@@ -159,14 +178,16 @@ def plan_actions(findings: QuerySet[Finding]) -> list[Action]:
     Annotated with counts of accepted and waiting evidence, and with their
     findings' texts, in a fixed number of queries.
     """
+    addressing = Action.objects.filter(findings__in=findings.values("pk")).values("pk")
     return list(
-        Action.objects.filter(findings__in=findings.values("pk"))
-        .distinct()
+        # pk__in, not a join: a join repeats an action once per finding and its counts with it.
+        Action.objects.filter(pk__in=addressing)
         .select_related("owner")
         .prefetch_related(
             Prefetch("findings", queryset=Finding.objects.only("pk", "text").order_by("pk"))
         )
         .annotate(
+            evidence_total=Count("evidence"),
             evidence_accepted=Count("evidence", filter=Q(evidence__accepted_at__isnull=False)),
             evidence_waiting=Count(
                 "evidence",
@@ -185,13 +206,9 @@ def headline(findings: QuerySet[Finding], actions: Sequence[Action]) -> Headline
     today = timezone.localdate()
     by_status = Counter(a.status for a in actions)
     rags = Counter(a.rag for a in actions)
-    # Each finding's actions, from the actions already loaded (with their findings).
-    by_finding: dict[int, list[Action]] = {}
-    for action in actions:
-        for finding in action.findings.all():
-            by_finding.setdefault(finding.pk, []).append(action)
+    actions_of = by_finding(actions)
     statuses = [
-        rules.finding_rollup(by_finding.get(pk, []))[0]
+        rules.finding_rollup(actions_of.get(pk, []))[0]
         for pk in findings.order_by().values_list("pk", flat=True)
     ]
     return {
@@ -379,9 +396,7 @@ def progress_by_month(authority: LocalAuthority) -> list[MonthProgress]:
     )
     spells = list(
         updates.filter(status_after=Status.COMPLETE)
-        .annotate(
-            until=Subquery(later.order_by("created_at", "pk").values("created_at")[:1])
-        )
+        .annotate(until=Subquery(later.order_by("created_at", "pk").values("created_at")[:1]))
         .values_list("created_at", "until")
     )
     for month in months.values():

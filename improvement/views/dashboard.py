@@ -29,9 +29,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         params, queryset=findings_visible_to(request.user), request=request
     )
     findings = finding_filter.qs
-    page = paginate(request, selectors.finding_rows(findings))
-    page.object_list = selectors.as_finding_rows(page.object_list)
     actions = selectors.plan_actions(findings)
+    page = paginate(request, selectors.finding_rows(findings, with_actions=False))
+    page.object_list = selectors.as_finding_rows(page.object_list, selectors.by_finding(actions))
 
     inspections = selectors.inspection_rows(
         authority.inspections.latest_first().prefetch_related("judgements")
