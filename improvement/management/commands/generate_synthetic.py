@@ -17,6 +17,7 @@ yet have run).
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -70,7 +71,12 @@ class Command(BaseCommand):
         parser.add_argument("--findings", type=int, default=6, help="per inspection")
         parser.add_argument("--actions", type=int, default=3, help="per finding")
         parser.add_argument(
-            "--updates", "--updates-per-action", dest="updates", type=int, default=3
+            "--updates",
+            "--updates-per-action",
+            dest="updates",
+            type=int,
+            default=3,
+            help="per action",
         )
         parser.add_argument("--seed", type=int, default=1)
 
@@ -121,16 +127,16 @@ def generate(
     return made
 
 
+@dataclass
 class _Scale:
-    def __init__(self, inspections, findings, actions, updates, themes, manager_group) -> None:
-        self.inspections = inspections
-        self.findings = findings
-        self.actions = actions
-        self.updates = updates
-        self.themes = themes
-        self.manager_group = manager_group
-        self.today = timezone.localdate()
-        self.now = timezone.now()
+    inspections: int
+    findings: int
+    actions: int
+    updates: int
+    themes: list[Theme]
+    manager_group: Group
+    today: dt.date = field(default_factory=timezone.localdate)
+    now: dt.datetime = field(default_factory=timezone.now)
 
 
 def _authority(rng: random.Random, a: int, scale: _Scale) -> dict[str, int]:
@@ -205,7 +211,7 @@ def _authority(rng: random.Random, a: int, scale: _Scale) -> dict[str, int]:
             kind=Evidence.Kind.OTHER,
             url="https://example.org/synthetic",
             added_by=plan.action.owner,
-            added_at=scale.now,
+            added_at=plan.action.last_update_at or scale.now,
         )
         for plan in plans
         if rng.random() < 0.5
@@ -220,14 +226,18 @@ def _authority(rng: random.Random, a: int, scale: _Scale) -> dict[str, int]:
     }
 
 
+@dataclass
 class _Plan:
-    def __init__(self, action: Action, finding: Finding, updates: list[ProgressUpdate]) -> None:
-        self.action = action
-        self.finding = finding
-        self.updates = updates
+    """An action not yet saved, the finding it addresses and its updates."""
+
+    action: Action
+    finding: Finding
+    updates: list[ProgressUpdate]
 
 
-def _plan_action(rng: random.Random, authority, rec: Finding, owners, k: int, scale: _Scale):
+def _plan_action(
+    rng: random.Random, authority, rec: Finding, owners, k: int, scale: _Scale
+) -> _Plan:
     """An unsaved action and its updates, which walk from "not started" to its status."""
     begun = rec.inspection.start_date
     assert begun is not None  # every synthetic inspection has its dates
