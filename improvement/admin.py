@@ -1,15 +1,18 @@
 import base64
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from inspections.admin_scoping import AuthorityScopedAdmin as BaseScopedAdmin
@@ -34,6 +37,79 @@ from .text import plain_text
 
 SESSION_KEY = "action_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class LargeTablePaginator(Paginator):
+    """Pages of a table of hundreds of thousands of rows, without reading them all.
+
+    Unfiltered, the count is PostgreSQL's estimate (`pg_class.reltuples`, kept
+    by ANALYZE and autovacuum) rather than a COUNT(*) of every row on every
+    page; filtered, or small, or on another database, it is counted exactly.
+    The estimate may be a little out, so the last page can be short or empty.
+    A deep page fetches its rows' keys first, which an index in the list's
+    order answers on its own, then only those rows: an OFFSET of 400,000 full
+    rows would read every one of them.
+    """
+
+    EXACT_BELOW = 10_000
+    KEYS_FIRST_FROM = 1_000
+
+    @cached_property
+    def count(self) -> int:
+        estimate = _estimated_rows(self.object_list)
+        if estimate is None or estimate < self.EXACT_BELOW:
+            return super().count
+        return estimate
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < self.KEYS_FIRST_FROM:
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        rows = cast(QuerySet, self.object_list)
+        keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        return Page(rows.filter(pk__in=keys), number, self)
+
+
+def _estimated_rows(queryset) -> int | None:
+    """The planner's row count for an unfiltered queryset's table, if it has one."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or queryset.query.where or queryset.query.distinct:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [queryset.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    # -1 (or nothing) until the table is first analysed.
+    return int(row[0]) if row and row[0] >= 0 else None
+
+
+class PresentRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """RelatedOnlyFieldListFilter, asking each choice whether it has a row in the list.
+
+    Django's collects the distinct value of every row: a scan of the whole
+    table (7.5 ms for 100,000 actions). For a foreign key of the listed table,
+    an EXISTS per choice is answered from that key's index (0.4 ms). Through a
+    further join (evidence's authority) PostgreSQL scans either way.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        rows = model_admin.get_queryset(request).filter(**{self.field_path: OuterRef("pk")})
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to=Q(Exists(rows)),
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """A changelist for a table that grows with every authority's plan."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
 
 
 @admin.register(Team)
@@ -157,9 +233,9 @@ class ActionAdminForm(forms.ModelForm):
 
 
 @admin.register(Action)
-class ActionAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
+class ActionAdmin(AuthorityScopedAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["title", "authority", "owner", "team", "status", "due_date", "overdue", "rag"]
-    list_filter = ["status", "priority", ("authority", admin.RelatedOnlyFieldListFilter), "team"]
+    list_filter = ["status", "priority", ("authority", PresentRelatedFilter), "team"]
     search_fields = ["title", "description", "findings__text", "owner__username"]
     autocomplete_fields = ["authority", "findings", "owner", "team"]
     list_select_related = ["authority", "owner", "team"]
@@ -307,26 +383,35 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
+class ProgressUpdateAdmin(AuthorityScopedAdmin, LargeTableAdmin, ReadOnlyAdmin):
     """Read-only: updates are written through the record-progress page and never changed."""
 
     authority_path = "action__authority"
     list_display = ["action", "author", "created_at", "status_before", "status_after"]
-    list_filter = ["status_after", "action__team"]
+    list_filter = ["status_after", "action__team", "created_at"]
     search_fields = ["note", "action__title", "author__username"]
     list_select_related = ["action", "author"]
-    date_hierarchy = "created_at"
+    # Newest first, in the order of an index (the model's ordering goes through the action).
+    # No date_hierarchy: its list of years reads every row; the date filter reads none.
+    ordering = ["-created_at", "-pk"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
+class EvidenceAdmin(AuthorityScopedAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     authority_path = "action__authority"
     list_display = ["title", "action", "kind", "added_by", "added_at"]
-    list_filter = ["kind", ("action__authority", admin.RelatedOnlyFieldListFilter), "action__team"]
+    list_filter = [
+        "kind",
+        ("action__authority", admin.RelatedOnlyFieldListFilter),
+        "action__team",
+        "added_at",
+    ]
     search_fields = ["title", "description", "action__title"]
     autocomplete_fields = ["action"]
     list_select_related = ["action", "added_by"]
-    date_hierarchy = "added_at"
+    # Newest first, in the order of an index (the model's ordering goes through the action).
+    # No date_hierarchy: its list of years reads every row; the date filter reads none.
+    ordering = ["-added_at", "-pk"]
     readonly_fields = ["added_by", "added_at", "accepted_by", "accepted_at"]
 
     def save_model(self, request, obj: Evidence, form, change: bool) -> None:
