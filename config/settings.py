@@ -128,6 +128,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Each process keeps rendered dashboards for DASHBOARD_CACHE_SECONDS, keyed on the
+# authority's plan version, which every write bumps (improvement/models/versions.py):
+# a saved change shows at once. 0 turns the cache off.
+DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", "600")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dashboard",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 LOGIN_REDIRECT_URL = "improvement:home"  # each role lands on its natural page
 
 # Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins

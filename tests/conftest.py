@@ -14,6 +14,15 @@ def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_cache():
+    """Each test starts with no cached dashboards: a rolled-back test can reuse a plan
+    version number (SQLite's ids roll back with it), which production never does."""
+    from django.core.cache import caches
+
+    caches["dashboard"].clear()
+
+
 @pytest.fixture
 def evidence_storage(settings, tmp_path):
     """Evidence files go to a temporary folder for the test (Django resets the storage)."""

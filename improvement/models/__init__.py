@@ -17,6 +17,7 @@ from .actions import Action, ActionQuerySet, Evidence, ProgressUpdate, Team
 from .findings import FindingStateRecord
 from .measures import Measure, MeasureQuerySet, MeasureTarget, MeasureValue
 from .reporting import BoardReport, BoardReportQuerySet, ReminderSent, UnreadableReport
+from .versions import PlanChange
 
 __all__ = [
     # The vocabularies, re-exported so that callers import models from one place.
@@ -44,4 +45,5 @@ __all__ = [
     "MeasureQuerySet",
     "MeasureTarget",
     "MeasureValue",
+    "PlanChange",
 ]

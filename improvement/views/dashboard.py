@@ -1,10 +1,18 @@
 """The leaders' dashboard, a finding's page and the findings download."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.cache import caches
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+
+from inspections.models import LocalAuthority
 
 from .. import charts, impact, rules, selectors
 from ..access import authorities_visible_to, can_lead, findings_visible_to
@@ -12,6 +20,7 @@ from ..choices import FindingStatus, Status
 from ..exports import FINDING_COLUMNS
 from ..filters import FindingFilter
 from ..models import Evidence, FindingStateRecord
+from ..models.versions import plan_version
 from ..tables import export_name, table_response
 from .common import back_link, chosen_authority, filter_summary, paginate, querystring_without
 
@@ -22,7 +31,50 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     authority = chosen_authority(request, authorities)
     if authority is None:
         return render(request, "improvement/dashboard_empty.html", status=200)
+    leads = can_lead(request.user, authority)
+    key = _cache_key(request, authority, authorities, leads)
+    cache = caches["dashboard"]
+    content = cache.get(key) if settings.DASHBOARD_CACHE_SECONDS else None
+    if content is None:
+        content = render_to_string(
+            "improvement/dashboard_content.html",
+            _content(request, authority, authorities, leads),
+            request=request,
+        )
+        if settings.DASHBOARD_CACHE_SECONDS:
+            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+    return render(
+        request, "improvement/dashboard.html", {"authority": authority, "content": content}
+    )
 
+
+def _cache_key(
+    request: HttpRequest,
+    authority: LocalAuthority,
+    authorities: QuerySet[LocalAuthority],
+    leads: bool,
+) -> str:
+    """Everything the dashboard's content depends on: the plan's version (bumped by
+    every write), the day (overdue, RAG and clocks move with it), the page asked
+    for, whether the person leads the plan, and the authorities they can switch to."""
+    parts = [
+        authority.pk,
+        authority.name,
+        plan_version(authority.pk),
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+        leads,
+        list(authorities.values_list("pk", "name")),
+    ]
+    return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _content(
+    request: HttpRequest,
+    authority: LocalAuthority,
+    authorities: QuerySet[LocalAuthority],
+    leads: bool,
+) -> dict:
     params = request.GET.copy()
     params["authority"] = authority.slug
     finding_filter = FindingFilter(
@@ -37,14 +89,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         authority.inspections.latest_first().prefetch_related("judgements")
     )
     graded, visit = selectors.latest_graded_and_visit(inspections)
-    ctx = {
+    return {
         "authority": authority,
         "authorities": authorities,
         "inspections": inspections,
         "latest": graded,
         "latest_visit": visit,
         "clock_warnings": [r for r in inspections if r.clock and r.clock.needs_warning],
-        "can_lead": can_lead(request.user, authority),
+        "can_lead": leads,
         "headline": selectors.headline(findings, actions),
         "impact_counts": selectors.impact_counts(findings),
         "attention": selectors.needs_attention(actions),
@@ -60,7 +112,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "progress_chart": charts.progress_chart(selectors.progress_by_month(authority)),
         "status_choices": Status.choices,
     }
-    return render(request, "improvement/dashboard.html", ctx)
 
 
 @login_required

@@ -1,0 +1,90 @@
+"""Record which authority's plan each write changes (see models/versions.py).
+
+Connected in ImprovementConfig.ready(). Each receiver names the authority the
+row belongs to; when that cannot be found (a row whose parents went in the
+same delete), every plan is marked changed: a spare recomputation, never a
+stale page.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from inspections.models import Finding, Inspection, Judgement, LocalAuthority, Theme
+
+from .models import (
+    Action,
+    Evidence,
+    FindingStateRecord,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    ProgressUpdate,
+)
+from .models.versions import plan_changed
+
+# Each model whose rows a dashboard shows, and the path from a row to its authority's id.
+AUTHORITY_OF = {
+    Action: "authority_id",
+    ProgressUpdate: "action.authority_id",
+    Evidence: "action.authority_id",
+    FindingStateRecord: "finding.inspection.authority_id",
+    Measure: "authority_id",
+    MeasureTarget: "measure.authority_id",
+    MeasureValue: "measure.authority_id",
+    Inspection: "authority_id",
+    Judgement: "inspection.authority_id",
+    Finding: "inspection.authority_id",
+    LocalAuthority: "pk",
+}
+
+
+def _authority_id(instance):
+    value = instance
+    try:
+        for name in AUTHORITY_OF[type(instance)].split("."):
+            value = getattr(value, name)
+    except Exception:  # a parent already deleted: say every plan changed
+        return None
+    return value
+
+
+def _row_changed(sender, instance, **kwargs) -> None:
+    pk = _authority_id(instance)
+    plan_changed(None if pk is None else [pk])
+
+
+def _theme_changed(sender, instance, **kwargs) -> None:
+    plan_changed(None)  # themes are shared by every authority's findings
+
+
+def _person_changed(sender, instance, **kwargs) -> None:
+    """A person's name shows as an owner on their authorities' dashboards."""
+    if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"last_login", "password"}:
+        return  # signing in changes nothing a dashboard shows
+    plan_changed(instance.authorities.values_list("pk", flat=True))
+
+
+def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    pk = _authority_id(instance) if type(instance) in AUTHORITY_OF else None
+    if type(instance) is Theme or (pk is None and type(instance) in AUTHORITY_OF):
+        plan_changed(None)
+    else:
+        plan_changed([pk])
+
+
+def connect() -> None:
+    for model in AUTHORITY_OF:
+        post_save.connect(_row_changed, sender=model, dispatch_uid=f"plan-{model.__name__}-save")
+        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"plan-{model.__name__}-del")
+    post_save.connect(_theme_changed, sender=Theme, dispatch_uid="plan-theme-save")
+    post_delete.connect(_theme_changed, sender=Theme, dispatch_uid="plan-theme-del")
+    post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="plan-person")
+    for through in (
+        Action.findings.through,
+        Finding.themes.through,
+        Measure.findings.through,
+        Measure.actions.through,
+    ):
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"plan-{through.__name__}")

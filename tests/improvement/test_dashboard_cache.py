@@ -1,0 +1,236 @@
+"""The dashboard is cached, and no kind of write ever leaves a stale copy showing.
+
+These tests commit for real (transactional_db), as production does, so the plan
+version each write records is visible to the next request exactly as it would be.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from improvement import services
+from improvement.bulk import apply_import, export_actions, parse_actions
+from improvement.choices import Frequency
+from improvement.impact import last_ended_period
+from improvement.models import Action, Evidence, Measure, PlanChange, Status
+from improvement.services import ValueEntry
+from inspections.models import Finding, Theme
+from tests.helpers import make_evidence, make_measure, make_theme, make_value
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def page(client, leader, action):
+    """GET the dashboard; returns (html, recomputed): recomputed is False for a cached copy."""
+    client.force_login(leader)
+    url = reverse("improvement:dashboard") + f"?authority={action.authority.slug}"
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200
+        recomputed = response.context is not None and "headline" in response.context
+        return response.content.decode(), recomputed
+
+    return get
+
+
+def test_a_repeat_view_is_the_cached_copy(page):
+    first, recomputed = page()
+    assert recomputed
+    again, recomputed = page()
+    assert not recomputed
+    assert _main(again) == _main(first)
+
+
+def test_the_cache_can_be_turned_off(page, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    page()
+    assert page()[1]
+
+
+def _main(html: str) -> str:
+    """The page's main content: outside it, each response has its own nonce and token."""
+    return re.search(r"<main.*</main>", html, re.S).group(0)
+
+
+def _count(n: int, words: str) -> str:
+    """How the headline figures read to a screen reader: "1 actions blocked"."""
+    return f'{n}<span class="govuk-visually-hidden"> {words}</span>'
+
+
+def _progress(action, owner, leader):
+    services.action_record_update(
+        action=action,
+        author=owner,
+        expected_version=action.version,
+        status=Status.BLOCKED,
+        note="Waiting for the health partner.",
+        due_date=action.due_date,
+    )
+    return _count(1, "actions blocked")
+
+
+def _sign_off(action, owner, leader):
+    services.action_record_update(
+        action=action,
+        author=owner,
+        expected_version=action.version,
+        status=Status.READY,
+        note="Done.",
+        due_date=action.due_date,
+        no_evidence_reason="The audit is on the shared drive.",
+    )
+    action.refresh_from_db()
+    services.action_sign_off(action=action, leader=leader, expected_version=action.version)
+    return "findings not yet complete, of 1"
+
+
+def _evidence_accepted(action, owner, leader):
+    evidence = make_evidence(action, owner)
+    services.evidence_accept(evidence=Evidence.objects.get(pk=evidence.pk), leader=leader)
+    return 'data-label="Evidence">1</td>'
+
+
+def _new_action(action, owner, leader):
+    services.action_create(
+        finding=action.findings.get(),
+        author=leader,
+        title="A second action",
+        due_date=timezone.localdate() - dt.timedelta(days=1) + dt.timedelta(days=400),
+        owner=owner,
+    )
+    return "2</span> actions in all"
+
+
+def _edited_action(action, owner, leader):
+    services.action_edit(
+        action=action, editor=leader, expected_version=action.version, owner=leader
+    )
+    return "Lee Leader"
+
+
+def _rag_override(action, owner, leader):
+    services.action_override_rag(
+        action=action,
+        leader=leader,
+        rag="red",
+        reason="Partner delays.",
+        expected_version=action.version,
+    )
+    return _count(1, "actions rated Red")
+
+
+def _finding_closed(action, owner, leader):
+    services.finding_set_state(
+        finding=action.findings.get(), leader=leader, state="closed", reason="Met."
+    )
+    return "0</span> findings not yet complete, of 0"
+
+
+def _measure_value(action, owner, leader):
+    measure = make_measure(action.authority, owner, [action.findings.get()], target=Decimal(90))
+    last = last_ended_period(Frequency.MONTHLY, timezone.localdate())
+    first = last_ended_period(Frequency.MONTHLY, last - dt.timedelta(days=1))
+    make_value(measure, first, 50, owner)
+    services.measure_record_values(
+        author=owner, entries=[ValueEntry(measure=measure, period=last, value=Decimal(10))]
+    )
+    return _count(1, "findings off track")
+
+
+def _measure_renamed(action, owner, leader):
+    _measure_value(action, owner, leader)
+    measure = Measure.objects.get()
+    measure.target = Decimal(5)
+    measure.save()
+    return _count(1, "findings on track")
+
+
+def _any_writer(action, owner, leader):
+    """A write that goes through no service (the admin, a shell): still recorded."""
+    action = Action.objects.get(pk=action.pk)
+    action.status = Status.BLOCKED
+    action.save()
+    return _count(1, "actions blocked")
+
+
+def _finding_text(action, owner, leader):
+    finding = Finding.objects.get(pk=action.findings.get().pk)
+    finding.text = "The quality of contingency planning, as corrected."
+    finding.save()
+    return "as corrected"
+
+
+def _theme_renamed(action, owner, leader):
+    theme = make_theme("Contingency planning")
+    action.findings.get().themes.add(theme)
+    theme = Theme.objects.get(pk=theme.pk)
+    theme.name = "Contingency and permanence planning"
+    theme.save()
+    return "Contingency and permanence planning"
+
+
+def _owner_renamed(action, owner, leader):
+    owner.first_name = "Olivia"
+    owner.save()
+    return "Olivia Owner"
+
+
+def _bulk_import(action, owner, leader):
+    data = export_actions(Action.objects.filter(pk=action.pk), "csv").decode()
+    data = data.replace(",Not started,", ",Blocked,")
+    result = parse_actions(data.encode(), "actions.csv")
+    assert result.is_valid, result.errors
+    apply_import(result)
+    return _count(1, "actions blocked")
+
+
+WRITES = [
+    _progress,
+    _sign_off,
+    _evidence_accepted,
+    _new_action,
+    _edited_action,
+    _rag_override,
+    _finding_closed,
+    _measure_value,
+    _measure_renamed,
+    _any_writer,
+    _finding_text,
+    _theme_renamed,
+    _owner_renamed,
+    _bulk_import,
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__.strip("_"))
+def test_no_stale_page_after_a_write(page, action, owner, leader, write):
+    before, _ = page()
+    assert not page()[1]  # cached
+    marker = write(Action.objects.get(pk=action.pk), owner, leader)
+    after, recomputed = page()
+    assert recomputed
+    assert after != before
+    assert marker in after
+
+
+def test_a_write_to_another_authority_keeps_this_copy(page, outsider):
+    from tests.helpers import make_action, make_finding, make_inspection
+
+    page()
+    elsewhere = outsider.authorities.get()
+    make_action([make_finding(make_inspection(elsewhere))], title="Elsewhere")
+    assert not page()[1]
+
+
+def test_old_changes_are_pruned_after_commit(action, owner):
+    for status in (Status.IN_PROGRESS, Status.BLOCKED, Status.IN_PROGRESS):
+        action = Action.objects.get(pk=action.pk)
+        action.status = status
+        action.save()
+    assert PlanChange.objects.filter(authority=action.authority_id).count() == 1
