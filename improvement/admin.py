@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path
@@ -15,11 +15,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from inspections.admin_scoping import AuthorityScopedAdmin as BaseScopedAdmin
 
 from .access import authorities_administered_by, plan_errors
-from .bulk import SIGNED_OFF_ONLY, apply_import, export_actions, parse_actions
+from .bulk import BULK_COLUMNS, SIGNED_OFF_ONLY, actions_for_import, apply_import, parse_actions
+from .choices import ExportKind
 from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Status, Team
 from .services import ActionChanged, lock_action
-from .tables import FORMATS, download, export_name
+from .tables import export_name, table_response
 from .text import plain_text
+from .views.exports import export_response
 
 SESSION_KEY = "action_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -204,9 +206,9 @@ class ActionAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
         ]
         return own + super().get_urls()
 
-    def _export(self, queryset, fmt: str) -> HttpResponse:
-        name = f"{export_name('actions-for-import')}.{fmt}"
-        return download(export_actions(queryset, fmt), name, FORMATS[fmt])
+    def _export(self, queryset, fmt: str) -> HttpResponse | StreamingHttpResponse:
+        name = export_name(ExportKind.ACTIONS_FOR_IMPORT.value)
+        return table_response(name, BULK_COLUMNS, actions_for_import(queryset), fmt)
 
     @admin.action(description="Export selected actions as CSV")
     def export_csv(self, request, queryset):
@@ -219,7 +221,8 @@ class ActionAdmin(AuthorityScopedAdmin, SimpleHistoryAdmin):
     def export_view(self, request, fmt: str):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return self._export(self.get_queryset(request), fmt)
+        # Everything the person administers: written in the background when large.
+        return export_response(request, ExportKind.ACTIONS_FOR_IMPORT, fmt)
 
     def import_view(self, request):
         """Upload, preview every row, then confirm. Nothing is written before the confirm."""

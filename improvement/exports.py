@@ -1,11 +1,22 @@
-"""The columns of each download, declared once (see tables.Column)."""
+"""The columns of each download, declared once (see tables.Column), and the rows
+each of the plan's downloads holds for a person."""
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .choices import RAG, FindingStatus, Status
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
+
+from inspections.models import LocalAuthority
+
+from . import selectors
+from .access import authorities_administered_by, findings_visible_to
+from .bulk import BULK_COLUMNS, actions_for_import
+from .choices import RAG, ExportKind, FindingStatus, Status
+from .filters import ActionFilter, FindingFilter
 from .models import Action
 from .people import display_name
-from .tables import DATE, DATETIME, NUMBER, Column
+from .tables import DATE, DATETIME, NUMBER, Column, each
 
 FINDING_COLUMNS = [
     Column("Authority", lambda r: r.finding.inspection.authority.name),
@@ -109,3 +120,37 @@ def board_report_rows(data: dict) -> list[tuple[dict, dict | None]]:
             rows.append((finding, None))
         rows.extend((finding, action) for action in finding["actions"])
     return rows
+
+
+def export_queryset(
+    kind: str, user, params: QueryDict, authorities: QuerySet[LocalAuthority] | None = None
+) -> QuerySet | None:
+    """What a download of this kind holds for the user now, filtered by `params` as on
+    the page (and to `authorities`, if given); None if the filters are not valid."""
+    request = HttpRequest()  # the filters read the person from a request
+    request.user = user
+    if kind == ExportKind.ACTIONS_FOR_IMPORT:
+        actions = Action.objects.filter(authority__in=authorities_administered_by(user))
+        if authorities is not None:
+            actions = actions.filter(authority__in=authorities)
+        return actions_for_import(actions)
+    if kind == ExportKind.FINDINGS:
+        findings = findings_visible_to(user)
+        if authorities is not None:
+            findings = findings.filter(inspection__authority__in=authorities)
+        finding_filter = FindingFilter(params, queryset=findings, request=request)
+        return selectors.finding_rows(finding_filter.qs) if finding_filter.is_valid() else None
+    actions = Action.objects.visible_to(user)
+    if authorities is not None:
+        actions = actions.filter(authority__in=authorities)
+    action_filter = ActionFilter(params, queryset=actions, request=request)
+    return action_filter.qs.for_list() if action_filter.is_valid() else None
+
+
+def export_table(kind: str, queryset: QuerySet) -> tuple[Sequence[Column], Iterable[Any]]:
+    """The columns and the rows of a download, the rows read a chunk at a time."""
+    if kind == ExportKind.FINDINGS:
+        return FINDING_COLUMNS, selectors.each_finding_row(each(queryset))
+    if kind == ExportKind.ACTIONS_FOR_IMPORT:
+        return BULK_COLUMNS, queryset
+    return ACTION_COLUMNS, queryset

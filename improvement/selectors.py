@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -84,23 +84,24 @@ def finding_rows(queryset: QuerySet[Finding]) -> QuerySet[Finding]:
 
 def as_finding_rows(findings: Iterable[Finding]) -> list[FindingRow]:
     """Rows for findings fetched with `finding_rows` (their actions prefetched)."""
-    rows = []
+    return list(each_finding_row(findings))
+
+
+def each_finding_row(findings: Iterable[Finding]) -> Iterator[FindingRow]:
+    """`as_finding_rows` one at a time, for an export that reads findings in chunks."""
     for finding in findings:
         actions = list(finding.actions.all())
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
-        rows.append(
-            FindingRow(
-                finding=finding,
-                rollup_status=status,
-                rollup_rag=rag,
-                owners=owners,
-                evidence_count=finding.evidence_count,  # type: ignore[attr-defined]
-                last_update=finding.last_update,  # type: ignore[attr-defined]
-                action_count=len(actions),
-            )
+        yield FindingRow(
+            finding=finding,
+            rollup_status=status,
+            rollup_rag=rag,
+            owners=owners,
+            evidence_count=finding.evidence_count,  # type: ignore[attr-defined]
+            last_update=finding.last_update,  # type: ignore[attr-defined]
+            action_count=len(actions),
         )
-    return rows
 
 
 def findings_in_state(queryset: QuerySet[Finding], state: str) -> QuerySet[Finding]:

@@ -8,11 +8,12 @@ XLSX and, for the bulk action file, reads an import back.
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import IO, Any, cast
 
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,24 +47,63 @@ def cells(columns: Sequence[Column], row: Any) -> list:
     return [_cell(c.value(row), c.kind) for c in columns]
 
 
-def table_bytes(
-    columns: Sequence[Column], rows: Iterable[Any], fmt: str, *, preface: Sequence[str] = ()
-) -> bytes:
-    """The table as CSV, or as an XLSX a council analyst would make.
+# Rows fetched from the database at a time: each chunk is one query (and one per
+# prefetch), so memory stays flat however many rows an export holds.
+CHUNK_SIZE = 2000
+# CSV rows written out together: fewer, larger pieces for the server to send.
+CSV_ROWS_PER_PIECE = 200
+
+
+def each(rows: Iterable[Any]) -> Iterable[Any]:
+    """The rows one chunk at a time if they come from the database, as they are otherwise."""
+    if isinstance(rows, QuerySet):
+        return rows.iterator(chunk_size=CHUNK_SIZE)
+    return rows
+
+
+def csv_pieces(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[bytes]:
+    """The table as CSV, a few rows at a time, for a streamed response or a file."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    # A BOM so that Excel opens the UTF-8 file with the right characters.
+    text.write("\ufeff")
+    writer.writerow(headers(columns))
+    for number, row in enumerate(each(rows), start=1):
+        writer.writerow(["" if v is None else v for v in cells(columns, row)])
+        if number % CSV_ROWS_PER_PIECE == 0:
+            yield text.getvalue().encode("utf-8")
+            text.seek(0)
+            text.truncate()
+    yield text.getvalue().encode("utf-8")
+
+
+def write_table(
+    out: IO[bytes],
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    fmt: str,
+    *,
+    preface: Sequence[str] = (),
+) -> int:
+    """Write the table to a binary file as CSV or XLSX; returns the number of rows.
 
     XLSX: `preface` lines (a title, the period) above a bold header row that stays
     in view, an autofilter, column widths and wrapped long text, dates and numbers
     as real cells, empty cells empty. Written in openpyxl's write-only mode, so a
-    large table streams rather than sitting whole in memory.
+    large table goes through a temporary file rather than sitting whole in memory.
     """
+    count = 0
+
+    def counted() -> Iterator[Any]:
+        nonlocal count
+        for row in each(rows):
+            count += 1
+            yield row
+
     if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(headers(columns))
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in cells(columns, row)])
-        # A BOM so that Excel opens the UTF-8 file with the right characters.
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
+        for piece in csv_pieces(columns, counted()):
+            out.write(piece)
+        return count
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
     for index, column in enumerate(columns, start=1):
@@ -77,14 +117,20 @@ def table_bytes(
     if preface:
         sheet.append([])
     sheet.append([_header_cell(sheet, c.header) for c in columns])
-    count = 0
-    for row in rows:
+    for row in counted():
         sheet.append([_xlsx_cell(sheet, c, row) for c in columns])
-        count += 1
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
-    out = io.BytesIO()
     workbook.save(out)
+    return count
+
+
+def table_bytes(
+    columns: Sequence[Column], rows: Iterable[Any], fmt: str, *, preface: Sequence[str] = ()
+) -> bytes:
+    """The table as CSV or XLSX bytes (see write_table): for tables that are never large."""
+    out = io.BytesIO()
+    write_table(out, columns, rows, fmt, preface=preface)
     return out.getvalue()
 
 
@@ -133,12 +179,16 @@ def export_name(what: str, authority_slug: str = "", when: dt.date | None = None
     return "-".join(filter(None, [authority_slug or "all-authorities", what, when.isoformat()]))
 
 
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+def _as_attachment(response: HttpResponse | StreamingHttpResponse, filename: str) -> None:
     """Every download the app sends: an attachment the browser must not sniff or keep."""
-    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    _as_attachment(response, filename)
     return response
 
 
@@ -149,9 +199,16 @@ def table_response(
     fmt: str,
     *,
     preface: Sequence[str] = (),
-) -> HttpResponse:
-    content = table_bytes(columns, rows, fmt, preface=preface)
-    return download(content, f"{filename}.{fmt}", FORMATS[fmt])
+) -> HttpResponse | StreamingHttpResponse:
+    """The table as a download. CSV is streamed as its rows are read (a chunk of rows
+    at a time), so the first bytes leave at once and memory stays flat; an XLSX
+    (a zip file) can only be sent once it is written."""
+    name = f"{filename}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_pieces(columns, rows), content_type=FORMATS[fmt])
+        _as_attachment(response, name)
+        return response
+    return download(table_bytes(columns, rows, fmt, preface=preface), name, FORMATS[fmt])
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

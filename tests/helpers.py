@@ -94,3 +94,9 @@ def make_evidence(action: Action, added_by, **fields) -> Evidence:
     fields.setdefault("url", "https://intranet.example.org/audit")
     fields.setdefault("added_at", timezone.now())
     return Evidence.objects.create(action=action, added_by=added_by, **fields)
+
+
+def streamed(response) -> bytes:
+    """A CSV download's body: CSV is streamed, so the response has no `content`."""
+    assert response.streaming, "a CSV download is streamed"
+    return b"".join(response.streaming_content)

@@ -19,7 +19,7 @@ from ..pdf import board_pack_pdf
 from ..people import display_name
 from ..reports import build_report, compare_reports, compare_two, period_label
 from ..services import ReportExists, board_report_save, board_report_withdraw
-from ..tables import download, table_response
+from ..tables import FORMATS, download, table_bytes
 from .common import add_service_errors
 
 
@@ -60,9 +60,8 @@ def _xlsx(data: dict, title: str) -> HttpResponse:
         preface.append(f"Covers: {data['scope']['label']}")
     if data.get("commentary"):
         preface.append(f"Summary: {data['commentary']}")
-    return table_response(
-        name, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface
-    )
+    content = table_bytes(BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface)
+    return download(content, f"{name}.xlsx", FORMATS["xlsx"])
 
 
 def _readable(report: BoardReport | None) -> dict | None:
