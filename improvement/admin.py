@@ -17,7 +17,16 @@ from inspections.admin_scoping import AuthorityScopedAdmin as BaseScopedAdmin
 from .access import authorities_administered_by, plan_errors
 from .bulk import BULK_COLUMNS, SIGNED_OFF_ONLY, actions_for_import, apply_import, parse_actions
 from .choices import ExportKind
-from .models import Action, BoardReport, Evidence, ProgressUpdate, ReminderSent, Status, Team
+from .models import (
+    Action,
+    BoardReport,
+    Evidence,
+    ExportJob,
+    ProgressUpdate,
+    ReminderSent,
+    Status,
+    Team,
+)
 from .services import ActionChanged, lock_action
 from .tables import export_name, table_response
 from .text import plain_text
@@ -344,3 +353,23 @@ class ReminderSentAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
     list_filter = ["kind", "sent_on"]
     search_fields = ["recipient__username", "recipient__email"]
     list_select_related = ["recipient"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    """Downloads written in the background: who asked, how it went, why one failed.
+
+    Superusers only: a job names the filters and authorities of someone's export.
+    The file itself is only ever sent to the person who asked (views.exports)."""
+
+    list_display = ["filename", "requested_by", "status", "row_count", "created_at", "finished_at"]
+    list_filter = ["status", "kind", "fmt"]
+    search_fields = ["requested_by__username", "filename"]
+    list_select_related = ["requested_by"]
+    exclude = ["file"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)

@@ -7,6 +7,7 @@ import logging
 import tempfile
 
 from django.core.files import File
+from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -27,14 +28,17 @@ def export_request(*, user, kind: str, fmt: str, querystring: str, filename: str
     """
     from ..tasks import export_write_task
 
-    job = ExportJob.objects.create(
-        requested_by=user, kind=kind, fmt=fmt, querystring=querystring, filename=filename
-    )
-    scope = export_scope(user, kind)
-    if slug := QueryDict(querystring).get("authority"):
-        scope = scope.filter(slug=slug)
-    job.authorities.set(scope)
-    export_write_task.enqueue(job.pk)
+    # One transaction: with the database task backend, the job and its task are
+    # saved together, so the worker never picks up a task for a job it cannot see.
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            requested_by=user, kind=kind, fmt=fmt, querystring=querystring, filename=filename
+        )
+        scope = export_scope(user, kind)
+        if slug := QueryDict(querystring).get("authority"):
+            scope = scope.filter(slug=slug)
+        job.authorities.set(scope)
+        export_write_task.enqueue(job.pk)
     return job
 
 
