@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from improvement.models import BoardReport, ProgressUpdate, ReminderSent
+from improvement.models import BoardReport, ExportJob, ExportKind, ProgressUpdate, ReminderSent
 from inspections.models import Grade, JudgementArea, LocalAuthority, ThemeRule
 from tests.helpers import (
     make_action,
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 # Our apps' models (auth, axes and the task queue bring their own admin).
 MODELS = [m for m in admin.site._registry if m._meta.app_label in ("inspections", "improvement")]
-READ_ONLY = [ProgressUpdate, BoardReport, ReminderSent]
+READ_ONLY = [ProgressUpdate, BoardReport, ReminderSent, ExportJob]
 
 
 @pytest.fixture
@@ -62,6 +62,9 @@ def one_of_everything(superuser):
         sent_on=dt.date(2024, 1, 1),
         sent_at=timezone.now(),
     )
+    ExportJob.objects.create(
+        requested_by=superuser, kind=ExportKind.ACTIONS, fmt="csv", filename="actions.csv"
+    )
 
 
 def _url(model, view: str, *args) -> str:
@@ -84,6 +87,7 @@ def test_the_app_models_are_all_registered():
         "improvement.Evidence",
         "improvement.BoardReport",
         "improvement.ReminderSent",
+        "improvement.ExportJob",
     }
 
 
