@@ -188,6 +188,12 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": os.environ.get("EVIDENCE_ROOT", BASE_DIR / "var" / "evidence")},
     },
+    # Exports written in the background: like evidence, no public URL; only sent by
+    # a view that checks the person asking is the one who asked (see ExportJob).
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -203,6 +209,14 @@ EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", str(20 * 1024 * 
 # multipart framing. Bigger requests get 413 before their body is read.
 REQUEST_MAX_BODY_BYTES = max(EVIDENCE_MAX_UPLOAD_BYTES, 20 * 1024 * 1024) + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A download of more rows than this is written by the task worker, and the person
+# fetches it from "Your downloads" when it is ready; smaller ones are sent at once.
+# Measured (benchmarks/bench_exports.py, README "Scale"): 100,000 actions took
+# 8 s as streamed CSV and 25 s as Excel, so 20,000 take about 2 s and 5 s: well
+# inside gunicorn's 30 s timeout, even on a busy machine.
+EXPORT_INLINE_MAX_ROWS = envint("EXPORT_INLINE_MAX_ROWS", "20000")
+# Exports written in the background are deleted, with their files, after this many days.
+EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", "7")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -15,10 +15,10 @@ from django.db.models import QuerySet
 
 from inspections.models import Finding, LocalAuthority
 
-from .choices import Role
+from .choices import ExportKind, Role
 
 if TYPE_CHECKING:
-    from .models import Action
+    from .models import Action, ExportJob
 
 # Anyone a request may carry: a signed-in user or AnonymousUser.
 User = Any
@@ -117,3 +117,23 @@ def can_update(user: User, action: Action) -> bool:
     from .models import Action
 
     return Action.objects.updatable_by(user).filter(pk=action.pk).exists()
+
+
+def export_scope(user: User, kind: str) -> QuerySet[LocalAuthority]:
+    """The authorities a download of this kind may hold for the user: the admin's file
+    for import those they administer, the other downloads those whose plans they see."""
+    if kind == ExportKind.ACTIONS_FOR_IMPORT:
+        return authorities_administered_by(user)
+    return authorities_visible_to(user)
+
+
+def can_download(user: User, job: ExportJob) -> bool:
+    """Only the person who asked for a download may fetch it, and only while they still
+    see every authority it holds: someone who has left an authority loses its exports."""
+    if job.requested_by_id != user.pk:
+        return False
+    if job.kind == ExportKind.ACTIONS_FOR_IMPORT and not (
+        user.is_staff and user.has_perm("improvement.view_action")
+    ):
+        return False
+    return not job.authorities.exclude(pk__in=export_scope(user, job.kind)).exists()

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path
@@ -18,11 +18,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from inspections.admin_scoping import AuthorityScopedAdmin as BaseScopedAdmin
 
 from .access import authorities_administered_by, plan_errors
-from .bulk import SIGNED_OFF_ONLY, apply_import, export_actions, parse_actions
+from .bulk import (
+    BULK_COLUMNS,
+    SIGNED_OFF_ONLY,
+    actions_for_import,
+    apply_import,
+    parse_actions,
+)
+from .choices import ExportKind
 from .models import (
     Action,
     BoardReport,
     Evidence,
+    ExportJob,
     Measure,
     MeasureTarget,
     MeasureValue,
@@ -32,8 +40,9 @@ from .models import (
     Team,
 )
 from .services import ActionChanged, lock_action
-from .tables import FORMATS, download, export_name
+from .tables import export_name, table_response
 from .text import plain_text
+from .views.exports import export_response
 
 SESSION_KEY = "action_import"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -292,9 +301,9 @@ class ActionAdmin(AuthorityScopedAdmin, LargeTableAdmin, SimpleHistoryAdmin):
         ]
         return own + super().get_urls()
 
-    def _export(self, queryset, fmt: str) -> HttpResponse:
-        name = f"{export_name('actions-for-import')}.{fmt}"
-        return download(export_actions(queryset, fmt), name, FORMATS[fmt])
+    def _export(self, queryset, fmt: str) -> HttpResponse | StreamingHttpResponse:
+        name = export_name(ExportKind.ACTIONS_FOR_IMPORT.value)
+        return table_response(name, BULK_COLUMNS, actions_for_import(queryset), fmt)
 
     @admin.action(description="Export selected actions as CSV")
     def export_csv(self, request, queryset):
@@ -307,7 +316,8 @@ class ActionAdmin(AuthorityScopedAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     def export_view(self, request, fmt: str):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return self._export(self.get_queryset(request), fmt)
+        # Everything the person administers: written in the background when large.
+        return export_response(request, ExportKind.ACTIONS_FOR_IMPORT, fmt)
 
     def import_view(self, request):
         """Upload, preview every row, then confirm. Nothing is written before the confirm."""
@@ -483,3 +493,23 @@ class MeasureValueAdmin(AuthorityScopedAdmin, ReadOnlyAdmin):
     search_fields = ["measure__name", "note"]
     list_select_related = ["measure", "entered_by"]
     date_hierarchy = "entered_at"
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    """Downloads written in the background: who asked, how it went, why one failed.
+
+    Superusers only: a job names the filters and authorities of someone's export.
+    The file itself is only ever sent to the person who asked (views.exports)."""
+
+    list_display = ["filename", "requested_by", "status", "row_count", "created_at", "finished_at"]
+    list_filter = ["status", "kind", "fmt"]
+    search_fields = ["requested_by__username", "filename"]
+    list_select_related = ["requested_by"]
+    exclude = ["file"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)

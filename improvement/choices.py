@@ -96,3 +96,20 @@ class Impact(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     NOT_YET = "not_yet", "Not yet rated"
     NO_MEASURES = "no_measures", "No measures"
+
+
+class ExportKind(models.TextChoices):
+    """What a download holds: the plan's actions, its findings, or the admin's file for import."""
+
+    ACTIONS = "actions", "Actions"
+    FINDINGS = "findings", "Findings"
+    ACTIONS_FOR_IMPORT = "actions-for-import", "Actions for import"
+
+
+class ExportStatus(models.TextChoices):
+    """Where a download written in the background stands."""
+
+    QUEUED = "queued", "Waiting"
+    RUNNING = "running", "Being written"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"

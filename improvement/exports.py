@@ -1,12 +1,25 @@
-"""The columns of each download, declared once (see tables.Column)."""
+"""The columns of each download, declared once (see tables.Column), and the rows
+each of the plan's downloads holds for a person."""
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from .choices import RAG, Direction, FindingStatus, Impact, Status, Unit
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
+
+from inspections.models import Inspection, LocalAuthority
+
+from . import selectors
+from .access import authorities_administered_by, findings_visible_to
+from .bulk import BULK_COLUMNS, actions_for_import
+from .choices import RAG, Direction, ExportKind, FindingStatus, Impact, Status, Unit
+from .filters import ActionFilter, FindingFilter
 from .models import Action
 from .people import display_name
-from .tables import DATE, DATETIME, NUMBER, Column
+from .tables import DATE, DATETIME, NUMBER, Column, each
 
 FINDING_COLUMNS = [
     Column("Authority", lambda r: r.finding.inspection.authority.name),
@@ -29,9 +42,20 @@ FINDING_COLUMNS = [
 
 def _finding_in_full(finding) -> str:
     """A finding with its inspection, never cut short."""
-    inspection = finding.inspection
-    when = f"{inspection.start_date:%B %Y}" if inspection.start_date else "date not known"
-    return f"{inspection.get_kind_display()}, {when}, #{finding.order}: {finding.text}"
+    inspection = _inspection_in_full(finding.inspection.kind, finding.inspection.start_date)
+    return f"{inspection}, #{finding.order}: {finding.text}"
+
+
+# Labels looked up once rather than through get_FOO_display() for every row: at
+# 100,000 rows, Django's generic lookup was a tenth of an export's time.
+INSPECTION_KINDS = dict(Inspection.Kind.choices)
+STATUSES = dict(Status.choices)
+
+
+@lru_cache(maxsize=4096)
+def _inspection_in_full(kind: str, start_date: dt.date | None) -> str:
+    when = f"{start_date:%B %Y}" if start_date else "date not known"
+    return f"{INSPECTION_KINDS.get(kind, kind)}, {when}"
 
 
 def _owner(action: Action) -> str:
@@ -41,12 +65,11 @@ def _owner(action: Action) -> str:
 ACTION_COLUMNS = [
     Column("Authority", lambda a: a.authority.name),
     Column("Action", lambda a: a.title, width=40),
-    Column(
-        "Findings", lambda a: "\n".join(_finding_in_full(f) for f in a.findings.all()), width=60
-    ),
+    # Read from an ActionQuerySet.for_export() (its `finding_list`).
+    Column("Findings", lambda a: "\n".join(_finding_in_full(f) for f in a.finding_list), width=60),
     Column("Owner", _owner),
     Column("Team", lambda a: a.team.name if a.team else ""),
-    Column("Status", lambda a: a.get_status_display(), width=16),
+    Column("Status", lambda a: STATUSES.get(a.status, a.status), width=16),
     Column("RAG", lambda a: a.get_rag_display(), width=10),
     Column("Start date", lambda a: a.start_date, DATE, 14),
     Column("Original due date", lambda a: a.original_due_date, DATE, 14),
@@ -173,3 +196,42 @@ def board_report_measure_rows(data: dict) -> list[tuple[dict, dict | None]]:
             rows.append((finding, None))
         rows.extend((finding, measure) for measure in finding["measures"])
     return rows
+
+
+# A finding comes with all its actions (dozens, at national scale): fewer at a time.
+FINDINGS_CHUNK_SIZE = 200
+
+
+def export_queryset(
+    kind: str, user, params: QueryDict, authorities: QuerySet[LocalAuthority] | None = None
+) -> QuerySet | None:
+    """What a download of this kind holds for the user now, filtered by `params` as on
+    the page (and to `authorities`, if given); None if the filters are not valid."""
+    request = HttpRequest()  # the filters read the person from a request
+    request.user = user
+    if kind == ExportKind.ACTIONS_FOR_IMPORT:
+        actions = Action.objects.filter(authority__in=authorities_administered_by(user))
+        if authorities is not None:
+            actions = actions.filter(authority__in=authorities)
+        return actions_for_import(actions)
+    if kind == ExportKind.FINDINGS:
+        findings = findings_visible_to(user)
+        if authorities is not None:
+            findings = findings.filter(inspection__authority__in=authorities)
+        finding_filter = FindingFilter(params, queryset=findings, request=request)
+        return selectors.finding_rows(finding_filter.qs) if finding_filter.is_valid() else None
+    actions = Action.objects.visible_to(user)
+    if authorities is not None:
+        actions = actions.filter(authority__in=authorities)
+    action_filter = ActionFilter(params, queryset=actions, request=request)
+    return action_filter.qs.for_export() if action_filter.is_valid() else None
+
+
+def export_table(kind: str, queryset: QuerySet) -> tuple[Sequence[Column], Iterable[Any]]:
+    """The columns and the rows of a download, the rows read a chunk at a time."""
+    if kind == ExportKind.FINDINGS:
+        rows = each(queryset, chunk_size=FINDINGS_CHUNK_SIZE)
+        return FINDING_COLUMNS, selectors.each_finding_row(rows)
+    if kind == ExportKind.ACTIONS_FOR_IMPORT:
+        return BULK_COLUMNS, queryset
+    return ACTION_COLUMNS, queryset

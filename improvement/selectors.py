@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -95,7 +95,13 @@ def as_finding_rows(
 ) -> list[FindingRow]:
     """Rows for findings fetched with `finding_rows`: their actions prefetched, or given
     as `actions_by_finding` (from `plan_actions`, see `by_finding`)."""
-    rows = []
+    return list(each_finding_row(findings, actions_by_finding))
+
+
+def each_finding_row(
+    findings: Iterable[Finding], actions_by_finding: dict[int, list[Action]] | None = None
+) -> Iterator[FindingRow]:
+    """`as_finding_rows` one at a time, for an export that reads findings in chunks."""
     for finding in findings:
         if actions_by_finding is None:
             actions = list(finding.actions.all())
@@ -108,20 +114,17 @@ def as_finding_rows(
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
         rated, measures = finding_impact(finding)
-        rows.append(
-            FindingRow(
-                finding=finding,
-                rollup_status=status,
-                rollup_rag=rag,
-                owners=owners,
-                evidence_count=evidence,
-                last_update=last_update,
-                action_count=len(actions),
-                impact=rated,
-                measures=measures,
-            )
+        yield FindingRow(
+            finding=finding,
+            rollup_status=status,
+            rollup_rag=rag,
+            owners=owners,
+            evidence_count=evidence,
+            last_update=last_update,
+            action_count=len(actions),
+            impact=rated,
+            measures=measures,
         )
-    return rows
 
 
 def findings_in_state(queryset: QuerySet[Finding], state: str) -> QuerySet[Finding]:

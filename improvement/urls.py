@@ -34,6 +34,8 @@ urlpatterns = [
         views.measure_values_export,
         name="measure_values_export",
     ),
+    path("downloads/", views.export_list, name="export_list"),
+    path("downloads/<int:pk>/", views.export_download, name="export_download"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/preview/", views.report_preview, name="report_preview"),
     path("reports/save/", views.report_save, name="report_save"),

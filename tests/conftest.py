@@ -34,3 +34,18 @@ def evidence_storage(settings, tmp_path):
         },
     }
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def export_files(tmp_path, monkeypatch):
+    """Exports written in the background go to a temporary folder for the test.
+
+    The file field holds its storage from start-up, so it is swapped here rather
+    than through STORAGES."""
+    from django.core.files.storage import FileSystemStorage
+
+    from improvement.models import ExportJob
+
+    storage = FileSystemStorage(location=tmp_path / "exports")
+    monkeypatch.setattr(ExportJob._meta.get_field("file"), "storage", storage)
+    return storage

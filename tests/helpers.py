@@ -140,3 +140,9 @@ def make_value(measure: Measure, period: dt.date, value, entered_by, **fields) -
     return MeasureValue.objects.create(
         measure=measure, period=period, value=Decimal(str(value)), entered_by=entered_by, **fields
     )
+
+
+def streamed(response) -> bytes:
+    """A CSV download's body: CSV is streamed, so the response has no `content`."""
+    assert response.streaming, "a CSV download is streamed"
+    return b"".join(response.streaming_content)

@@ -7,7 +7,14 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from improvement.models import BoardReport, MeasureValue, ProgressUpdate, ReminderSent
+from improvement.models import (
+    BoardReport,
+    ExportJob,
+    ExportKind,
+    MeasureValue,
+    ProgressUpdate,
+    ReminderSent,
+)
 from inspections.models import Grade, JudgementArea, LocalAuthority, ThemeRule
 from tests.helpers import (
     make_action,
@@ -27,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 # Our apps' models (auth, axes and the task queue bring their own admin).
 MODELS = [m for m in admin.site._registry if m._meta.app_label in ("inspections", "improvement")]
-READ_ONLY = [ProgressUpdate, BoardReport, ReminderSent, MeasureValue]
+READ_ONLY = [ProgressUpdate, BoardReport, ReminderSent, MeasureValue, ExportJob]
 
 
 @pytest.fixture
@@ -68,6 +75,9 @@ def one_of_everything(superuser):
         sent_on=dt.date(2024, 1, 1),
         sent_at=timezone.now(),
     )
+    ExportJob.objects.create(
+        requested_by=superuser, kind=ExportKind.ACTIONS, fmt="csv", filename="actions.csv"
+    )
 
 
 def _url(model, view: str, *args) -> str:
@@ -92,6 +102,7 @@ def test_the_app_models_are_all_registered():
         "improvement.ReminderSent",
         "improvement.Measure",
         "improvement.MeasureValue",
+        "improvement.ExportJob",
     }
 
 

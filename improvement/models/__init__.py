@@ -4,6 +4,8 @@ finding stands, board reports and reminders. One module per concern, imported he
 from ..choices import (
     RAG,
     Direction,
+    ExportKind,
+    ExportStatus,
     FindingState,
     FindingStatus,
     Frequency,
@@ -14,6 +16,7 @@ from ..choices import (
     UpdateKind,
 )
 from .actions import Action, ActionQuerySet, Evidence, ProgressUpdate, Team
+from .exports import ExportJob, ExportJobQuerySet
 from .findings import FindingStateRecord
 from .measures import Measure, MeasureQuerySet, MeasureTarget, MeasureValue
 from .reporting import BoardReport, BoardReportQuerySet, ReminderSent, UnreadableReport
@@ -46,4 +49,8 @@ __all__ = [
     "MeasureTarget",
     "MeasureValue",
     "PlanChange",
+    "ExportKind",
+    "ExportStatus",
+    "ExportJob",
+    "ExportJobQuerySet",
 ]

@@ -82,6 +82,11 @@ def period_of(measure, start) -> str:
 
 
 @register.filter
+def export_colour(status: str) -> str:
+    return {"ready": "govuk-tag--green", "failed": "govuk-tag--red"}.get(status, "govuk-tag--grey")
+
+
+@register.filter
 def grade_colour(grade: str) -> str:
     return GRADE_COLOURS.get(grade, "govuk-tag--grey")
 

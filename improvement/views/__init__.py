@@ -13,6 +13,7 @@ from .actions import (
 )
 from .dashboard import dashboard, finding_detail, findings_export
 from .evidence import evidence_accept_view, evidence_download, evidence_return_view
+from .exports import export_download, export_list
 from .measure_import import measure_import, measure_values_export
 from .measures import (
     measure_add,
@@ -61,6 +62,8 @@ __all__ = [
     "dashboard",
     "evidence_accept_view",
     "evidence_download",
+    "export_download",
+    "export_list",
     "finding_detail",
     "findings_export",
     "my_actions",

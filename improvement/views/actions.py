@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 from inspections.models import ReportParagraph
 
 from ..access import can_sign_off, has_role
-from ..choices import Role, Status
-from ..exports import ACTION_COLUMNS
+from ..choices import ExportKind, Role, Status
 from ..filters import ActionFilter
 from ..forms import ProgressForm, RagOverrideForm, ReviewForm
 from ..models import Action
@@ -25,7 +24,6 @@ from ..services import (
     action_return,
     action_sign_off,
 )
-from ..tables import export_name, table_response
 from .common import (
     add_service_errors,
     back_link,
@@ -34,6 +32,7 @@ from .common import (
     paginate,
     querystring_without,
 )
+from .exports import export_response
 
 
 @login_required
@@ -235,11 +234,5 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def actions_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    action_filter = ActionFilter(
-        request.GET, queryset=Action.objects.visible_to(request.user), request=request
-    )
-    if not action_filter.is_valid():
-        raise Http404
-    name = export_name("actions", request.GET.get("authority", ""))
-    return table_response(name, ACTION_COLUMNS, action_filter.qs.for_list(), fmt)
+def actions_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    return export_response(request, ExportKind.ACTIONS, fmt)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,13 +16,12 @@ from inspections.models import LocalAuthority
 
 from .. import charts, impact, rules, selectors
 from ..access import authorities_visible_to, can_lead, findings_visible_to
-from ..choices import FindingStatus, Status
-from ..exports import FINDING_COLUMNS
+from ..choices import ExportKind, FindingStatus, Status
 from ..filters import FindingFilter
 from ..models import Evidence, FindingStateRecord
 from ..models.versions import plan_version
-from ..tables import export_name, table_response
 from .common import back_link, chosen_authority, filter_summary, paginate, querystring_without
+from .exports import export_response
 
 
 @login_required
@@ -115,15 +114,8 @@ def _content(
 
 
 @login_required
-def findings_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    finding_filter = FindingFilter(
-        request.GET, queryset=findings_visible_to(request.user), request=request
-    )
-    if not finding_filter.is_valid():
-        raise Http404
-    rows = selectors.as_finding_rows(selectors.finding_rows(finding_filter.qs))
-    name = export_name("findings", request.GET.get("authority", ""))
-    return table_response(name, FINDING_COLUMNS, rows, fmt)
+def findings_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    return export_response(request, ExportKind.FINDINGS, fmt)
 
 
 @login_required

@@ -24,7 +24,7 @@ from ..pdf import board_pack_pdf
 from ..people import display_name
 from ..reports import build_report, compare_reports, compare_two, has_measures, period_label
 from ..services import ReportExists, board_report_save, board_report_withdraw
-from ..tables import Sheet, download, table_response
+from ..tables import FORMATS, Sheet, download, table_bytes
 from .common import add_service_errors
 
 
@@ -70,9 +70,10 @@ def _xlsx(data: dict, title: str) -> HttpResponse:
     if has_measures(data):
         rows = board_report_measure_rows(data)
         sheets.append(Sheet("Measures", BOARD_REPORT_MEASURE_COLUMNS, rows))
-    return table_response(
-        name, BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface, sheets=sheets
+    content = table_bytes(
+        BOARD_REPORT_COLUMNS, board_report_rows(data), "xlsx", preface=preface, sheets=sheets
     )
+    return download(content, f"{name}.xlsx", FORMATS["xlsx"])
 
 
 def _readable(report: BoardReport | None) -> dict | None:

@@ -13,6 +13,7 @@ from tests.helpers import (
     make_inspection,
     make_theme,
     make_user,
+    streamed,
 )
 
 URL = reverse("improvement:action_list")
@@ -97,7 +98,7 @@ def test_csv_cells_cannot_become_formulas(client, viewer, actions):
     actions["late"].title = '=HYPERLINK("http://evil")'
     actions["late"].save()
     client.force_login(viewer)
-    body = client.get(reverse("improvement:actions_export", args=["csv"])).content.decode()
+    body = streamed(client.get(reverse("improvement:actions_export", args=["csv"]))).decode()
     assert "'=HYPERLINK" in body
 
 

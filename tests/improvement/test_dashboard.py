@@ -15,6 +15,7 @@ from tests.helpers import (
     make_judgement,
     make_theme,
     make_update,
+    streamed,
 )
 
 URL = reverse("improvement:dashboard")
@@ -163,7 +164,7 @@ def test_findings_export_applies_the_filters(client, leader, plan):
         reverse("improvement:findings_export", args=["csv"]), {"status": "blocked"}
     )
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    lines = streamed(response).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("Authority,Inspection")
     assert "Blocked" in lines[1]
@@ -184,7 +185,7 @@ def test_findings_export_as_xlsx(client, leader, plan):
 def test_outsider_export_holds_nothing_of_another_authority(client, outsider, plan):
     client.force_login(outsider)
     response = client.get(reverse("improvement:findings_export", args=["csv"]))
-    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 1
+    assert len(streamed(response).decode("utf-8-sig").strip().splitlines()) == 1
 
 
 def _scale(n: int) -> None:

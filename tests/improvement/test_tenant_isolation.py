@@ -21,6 +21,7 @@ from tests.helpers import (
     make_finding,
     make_inspection,
     make_user,
+    streamed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_another_authoritys_staff_sees_none_of_this_plan_in_the_admin(
         404,
     )
     export = client.get(reverse("admin:improvement_action_export", args=["csv"]))
-    assert "Audit contingency plans" not in export.content.decode("utf-8-sig")
+    assert "Audit contingency plans" not in streamed(export).decode("utf-8-sig")
 
 
 def test_another_authoritys_staff_cannot_choose_this_authority_in_the_admin(

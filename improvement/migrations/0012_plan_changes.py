@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0010_list_indexes'),
+        ('improvement', '0011_export_jobs'),
     ]
 
     operations = [
