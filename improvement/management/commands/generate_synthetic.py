@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from improvement.models import Action, Evidence, ProgressUpdate, Role, Status, UpdateKind
+from improvement.models.versions import plan_changed
 from inspections.models import (
     Finding,
     Grade,
@@ -124,6 +125,8 @@ def generate(
             made[name] += count
         if progress:
             progress(n, authorities)
+    # Bulk inserts send no signals: say every plan changed, so no cached page outlives them.
+    plan_changed(None)
     return made
 
 
