@@ -115,11 +115,7 @@ def run_child(args) -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # No collectstatic here: plain static URLs rather than the manifest's.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    call_command("collectstatic", "--noinput", verbosity=0)  # as production serves them
     scale = args.scales[0]
     if connection.vendor == "postgresql":
         _recreate_postgres_database()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from inspections.clocks import PlanClock
@@ -22,7 +22,7 @@ from inspections.models import Finding, Inspection, LocalAuthority, Theme
 
 from . import impact, rules
 from .choices import RAG, FindingState, FindingStatus, Impact, Status
-from .models import Action, Measure, MeasureValue, ProgressUpdate
+from .models import Action, Evidence, Measure, MeasureValue, ProgressUpdate
 from .people import display_name
 
 
@@ -185,23 +185,42 @@ def plan_actions(findings: QuerySet[Finding]) -> list[Action]:
     return list(
         # pk__in, not a join: a join repeats an action once per finding and its counts with it.
         Action.objects.filter(pk__in=addressing)
+        .defer("description", "success_measure", "rag_override_reason", "partner_agency")
         .select_related("owner")
         .prefetch_related(
             Prefetch("findings", queryset=Finding.objects.only("pk", "text").order_by("pk"))
         )
         .annotate(
-            evidence_total=Count("evidence"),
-            evidence_accepted=Count("evidence", filter=Q(evidence__accepted_at__isnull=False)),
-            evidence_waiting=Count(
-                "evidence",
-                filter=Q(evidence__accepted_at__isnull=True, evidence__returned_at__isnull=True),
-            ),
+            evidence_total=_evidence_count(),
+            evidence_accepted=_evidence_count(accepted_at__isnull=False),
+            evidence_waiting=_evidence_count(accepted_at__isnull=True, returned_at__isnull=True),
         )
         .order_by("due_date", "pk")
     )
 
 
-def headline(findings: QuerySet[Finding], actions: Sequence[Action]) -> Headline:
+def _evidence_count(**conditions) -> Coalesce:
+    """How much of an action's evidence meets the conditions, as a subquery per action.
+
+    Not a join and GROUP BY: grouped over the join, PostgreSQL joined every action of
+    every authority to its evidence before picking one plan's (63 ms at 100,000
+    actions; 4 ms this way).
+    """
+    counted = (
+        Evidence.objects.filter(action=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("action")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def headline(
+    findings: QuerySet[Finding],
+    actions: Sequence[Action],
+    actions_of: dict[int, list[Action]] | None = None,
+) -> Headline:
     """The dashboard's figures for the findings shown (the filters apply) and their actions.
 
     `actions` are `plan_actions(findings)`: each with its findings prefetched.
@@ -209,7 +228,7 @@ def headline(findings: QuerySet[Finding], actions: Sequence[Action]) -> Headline
     today = timezone.localdate()
     by_status = Counter(a.status for a in actions)
     rags = Counter(a.rag for a in actions)
-    actions_of = by_finding(actions)
+    actions_of = by_finding(actions) if actions_of is None else actions_of
     statuses = [
         rules.finding_rollup(actions_of.get(pk, []))[0]
         for pk in findings.order_by().values_list("pk", flat=True)

@@ -243,8 +243,19 @@ class Action(models.Model):
 
     @property
     def rag(self) -> str:
-        """The RAG shown everywhere: a leader's override if set, else the computed one."""
-        return rules.shown_rag(self.rag_override, self.computed_rag())
+        """The RAG shown everywhere: a leader's override if set, else the computed one.
+
+        Remembered against the fields it was worked out from, so a page that asks
+        many times (the dashboard: counts, roll-ups, needs attention) works it out
+        once, and a changed field works it out again. An instance lives for one
+        request, so the day it was worked out on is the day it is shown.
+        """
+        inputs = tuple(getattr(self, f) for f in rules.RAG_FIELDS)
+        remembered = self.__dict__.get("_rag")
+        if remembered is None or remembered[0] != inputs:
+            remembered = (inputs, rules.shown_rag(self.rag_override, self.computed_rag()))
+            self.__dict__["_rag"] = remembered
+        return remembered[1]
 
     def get_rag_display(self) -> str:
         return RAG(self.rag).label

@@ -2,7 +2,7 @@
 
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -67,27 +67,25 @@ def _select(field, attrs: dict) -> SafeString:
         attrs["id"] = field.auto_id
     value = field.value()
     wanted = "" if value is None else str(value)
-    chosen = [False]
+    chosen = False
+    parts: list[str] = []
 
-    def options(choices):
+    def add(choices) -> None:
+        nonlocal chosen
         for option_value, label in choices:
             if isinstance(label, (list, tuple)):
-                yield format_html(
-                    '<optgroup label="{}">{}</optgroup>', option_value, _join(options(label))
-                )
+                parts.append(f'<optgroup label="{escape(option_value)}">')
+                add(label)
+                parts.append("</optgroup>")
                 continue
             text = "" if option_value is None else str(option_value)
-            selected = not chosen[0] and text == wanted
-            chosen[0] = chosen[0] or selected
-            yield format_html(
-                '<option value="{}"{}>{}</option>',
-                text,
-                mark_safe(" selected") if selected else "",
-                label,
+            selected = not chosen and text == wanted
+            chosen = chosen or selected
+            parts.append(
+                f'<option value="{escape(text)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(label)}</option>"
             )
 
-    return format_html("<select{}>{}</select>", flatatt(attrs), _join(options(field.field.choices)))
-
-
-def _join(parts) -> SafeString:
-    return format_html_join("", "{}", ((part,) for part in parts))
+    add(field.field.choices)
+    # Every value and label above is escaped, so the whole is safe.
+    return mark_safe(f"<select{flatatt(attrs)}>{''.join(parts)}</select>")  # noqa: S308

@@ -23,6 +23,10 @@ from ..models.versions import plan_version
 from .common import back_link, chosen_authority, filter_summary, paginate, querystring_without
 from .exports import export_response
 
+# Needs attention lists this many actions (sign-offs first, then by due date); the
+# rest are a filter away in the actions list.
+ATTENTION_SHOWN = 20
+
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -81,13 +85,15 @@ def _content(
     )
     findings = finding_filter.qs
     actions = selectors.plan_actions(findings)
+    actions_of = selectors.by_finding(actions)
     page = paginate(request, selectors.finding_rows(findings, with_actions=False))
-    page.object_list = selectors.as_finding_rows(page.object_list, selectors.by_finding(actions))
+    page.object_list = selectors.as_finding_rows(page.object_list, actions_of)
 
     inspections = selectors.inspection_rows(
         authority.inspections.latest_first().prefetch_related("judgements")
     )
     graded, visit = selectors.latest_graded_and_visit(inspections)
+    attention = selectors.needs_attention(actions)
     return {
         "authority": authority,
         "authorities": authorities,
@@ -96,9 +102,10 @@ def _content(
         "latest_visit": visit,
         "clock_warnings": [r for r in inspections if r.clock and r.clock.needs_warning],
         "can_lead": leads,
-        "headline": selectors.headline(findings, actions),
+        "headline": selectors.headline(findings, actions, actions_of),
         "impact_counts": selectors.impact_counts(findings),
-        "attention": selectors.needs_attention(actions),
+        "attention": attention[:ATTENTION_SHOWN],
+        "attention_total": len(attention),
         "filter": finding_filter,
         "page": page,
         "querystring": querystring_without(request, "page"),
