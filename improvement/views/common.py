@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -24,11 +24,18 @@ def get_action_for_user(request: HttpRequest, pk: int) -> Action:
 
 
 def chosen_authority(
-    request: HttpRequest, authorities: QuerySet[LocalAuthority]
+    request: HttpRequest, authorities: QuerySet[LocalAuthority] | list[LocalAuthority]
 ) -> LocalAuthority | None:
     """The authority `?authority=<slug>` names (a 404 if it is not one of `authorities`),
-    or the first of them."""
+    or the first of them. `authorities` may be a list already fetched."""
     slug = request.GET.get("authority")
+    if isinstance(authorities, list):
+        if not slug:
+            return authorities[0] if authorities else None
+        found = next((a for a in authorities if a.slug == slug), None)
+        if found is None:
+            raise Http404
+        return found
     if slug:
         return get_object_or_404(authorities, slug=slug)
     return authorities.first()

@@ -5,7 +5,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -30,7 +30,8 @@ ATTENTION_SHOWN = 20
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    authorities = authorities_visible_to(request.user)
+    # One query for the authority chosen, the switcher's list and the cache key.
+    authorities = list(authorities_visible_to(request.user))
     authority = chosen_authority(request, authorities)
     if authority is None:
         return render(request, "improvement/dashboard_empty.html", status=200)
@@ -54,7 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _cache_key(
     request: HttpRequest,
     authority: LocalAuthority,
-    authorities: QuerySet[LocalAuthority],
+    authorities: list[LocalAuthority],
     leads: bool,
 ) -> str:
     """Everything the dashboard's content depends on: the plan's version (bumped by
@@ -67,7 +68,7 @@ def _cache_key(
         timezone.localdate().isoformat(),
         request.get_full_path(),
         leads,
-        list(authorities.values_list("pk", "name")),
+        [(a.pk, a.name) for a in authorities],
     ]
     return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -75,7 +76,7 @@ def _cache_key(
 def _content(
     request: HttpRequest,
     authority: LocalAuthority,
-    authorities: QuerySet[LocalAuthority],
+    authorities: list[LocalAuthority],
     leads: bool,
 ) -> dict:
     params = request.GET.copy()
