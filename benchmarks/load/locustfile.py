@@ -22,7 +22,7 @@ ACCOUNTS = [
     tuple(pair.split(":", 1)) for pair in os.environ.get("LOAD_ACCOUNTS", "").split(",") if pair
 ]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ACTION_LINK = re.compile(r'href="/actions/(\d+)/"')
+ACTION_LINK = re.compile(r'href="/actions/(\d+)/(?:\?[^"]*)?"')
 
 
 class FormValues(HTMLParser):
