@@ -1,5 +1,8 @@
 """Helpers the views share: fetching what a person may see, paging, query strings."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -24,12 +27,13 @@ def get_action_for_user(request: HttpRequest, pk: int) -> Action:
 
 
 def chosen_authority(
-    request: HttpRequest, authorities: QuerySet[LocalAuthority] | list[LocalAuthority]
-) -> LocalAuthority | None:
+    request: HttpRequest, authorities: QuerySet[LocalAuthority] | Sequence[Any]
+) -> Any:
     """The authority `?authority=<slug>` names (a 404 if it is not one of `authorities`),
-    or the first of them. `authorities` may be a list already fetched."""
+    or the first of them. `authorities` may be a list already fetched (of anything
+    with a `slug`)."""
     slug = request.GET.get("authority")
-    if isinstance(authorities, list):
+    if not isinstance(authorities, QuerySet):
         if not slug:
             return authorities[0] if authorities else None
         found = next((a for a in authorities if a.slug == slug), None)
