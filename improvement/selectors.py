@@ -66,18 +66,18 @@ def finding_rows(queryset: QuerySet[Finding], *, with_actions: bool = True) -> Q
 
     A lazy queryset, so a paginator can count and slice it; turn the page into
     rows with `as_finding_rows`. A page that has already loaded the findings'
-    actions (`plan_actions`) passes with_actions=False and gives them to
-    `as_finding_rows`, so that no action is loaded twice.
+    actions (`plan_actions`) and measures (`measures_by_finding`) passes
+    with_actions=False and gives them to `as_finding_rows`, so that nothing is
+    loaded twice.
     """
-    rows = queryset.select_related("inspection__authority").prefetch_related(
-        "themes", measures_prefetch()
-    )
+    rows = queryset.select_related("inspection__authority").prefetch_related("themes")
     if with_actions:
         rows = rows.prefetch_related(
+            measures_prefetch(),
             Prefetch(
                 "actions",
                 queryset=Action.objects.select_related("owner").order_by("due_date", "pk"),
-            )
+            ),
         ).annotate(
             evidence_count=Count("actions__evidence", distinct=True),
             last_update=Max("actions__last_update_at"),
@@ -91,15 +91,20 @@ def finding_rows(queryset: QuerySet[Finding], *, with_actions: bool = True) -> Q
 
 
 def as_finding_rows(
-    findings: Iterable[Finding], actions_by_finding: dict[int, list[Action]] | None = None
+    findings: Iterable[Finding],
+    actions_by_finding: dict[int, list[Action]] | None = None,
+    measures_of: dict[int, list[MeasureRow]] | None = None,
 ) -> list[FindingRow]:
-    """Rows for findings fetched with `finding_rows`: their actions prefetched, or given
-    as `actions_by_finding` (from `plan_actions`, see `by_finding`)."""
-    return list(each_finding_row(findings, actions_by_finding))
+    """Rows for findings fetched with `finding_rows`: their actions and measures
+    prefetched, or given as `actions_by_finding` (from `plan_actions`, see
+    `by_finding`) and `measures_of` (`measures_by_finding`)."""
+    return list(each_finding_row(findings, actions_by_finding, measures_of))
 
 
 def each_finding_row(
-    findings: Iterable[Finding], actions_by_finding: dict[int, list[Action]] | None = None
+    findings: Iterable[Finding],
+    actions_by_finding: dict[int, list[Action]] | None = None,
+    measures_of: dict[int, list[MeasureRow]] | None = None,
 ) -> Iterator[FindingRow]:
     """`as_finding_rows` one at a time, for an export that reads findings in chunks."""
     for finding in findings:
@@ -113,7 +118,11 @@ def each_finding_row(
             last_update = max((a.last_update_at for a in actions if a.last_update_at), default=None)
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
-        rated, measures = finding_impact(finding)
+        if measures_of is None:
+            rated, measures = finding_impact(finding)
+        else:
+            measures = measures_of.get(finding.pk, [])
+            rated = impact.worst_impact(r.rating.impact for r in measures)
         yield FindingRow(
             finding=finding,
             rollup_status=status,
@@ -514,27 +523,38 @@ def value_history(measure: Measure) -> list[PeriodHistory]:
     return history
 
 
-def finding_impacts(findings: QuerySet[Finding]) -> dict[int, str]:
-    """Each finding's impact rating by pk, in a fixed number of queries."""
+def measures_by_finding(findings: QuerySet[Finding]) -> dict[int, list[MeasureRow]]:
+    """Each finding's measures (by finding pk), each measure rated once, in a fixed
+    number of queries."""
     measures = (
         measures_with_values()
         .filter(findings__in=findings.values("pk"))
         .distinct()
         .prefetch_related(Prefetch("findings", queryset=Finding.objects.only("pk")))
     )
-    by_finding: dict[int, list[str]] = {}
+    by_finding: dict[int, list[MeasureRow]] = {}
     for row in measure_rows(measures):
         for finding in row.measure.findings.all():
-            by_finding.setdefault(finding.pk, []).append(row.rating.impact)
+            by_finding.setdefault(finding.pk, []).append(row)
+    return by_finding
+
+
+def finding_impacts(
+    findings: QuerySet[Finding], measures_of: dict[int, list[MeasureRow]] | None = None
+) -> dict[int, str]:
+    """Each finding's impact rating by pk, in a fixed number of queries."""
+    measures_of = measures_by_finding(findings) if measures_of is None else measures_of
     return {
-        pk: impact.worst_impact(by_finding.get(pk, []))
+        pk: impact.worst_impact(r.rating.impact for r in measures_of.get(pk, []))
         for pk in findings.order_by().values_list("pk", flat=True)
     }
 
 
-def impact_counts(findings: QuerySet[Finding]) -> list[tuple[str, str, int]]:
+def impact_counts(
+    findings: QuerySet[Finding], measures_of: dict[int, list[MeasureRow]] | None = None
+) -> list[tuple[str, str, int]]:
     """How many of the findings are at each impact rating, worst first."""
-    counts = Counter(finding_impacts(findings).values())
+    counts = Counter(finding_impacts(findings, measures_of).values())
     return [(value, label, counts[value]) for value, label in Impact.choices]
 
 
