@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import PurePath
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -114,9 +114,16 @@ class Row:
         return "update" if self.changes else "unchanged"
 
 
+class CheckedRow(Protocol):
+    errors: list[str]
+
+
 @dataclass
-class ImportResult:
-    rows: list[Row]
+class CheckedFile[RowT: CheckedRow]:
+    """An uploaded file's rows as checked, and what is wrong with the file as a whole;
+    shared by every import that previews a file before writing it."""
+
+    rows: list[RowT]
     file_errors: list[str] = field(default_factory=list)
 
     @property
@@ -127,6 +134,9 @@ class ImportResult:
     def is_valid(self) -> bool:
         return not self.errors
 
+
+@dataclass
+class ImportResult(CheckedFile[Row]):
     @property
     def versions(self) -> dict[str, int]:
         """The version of each existing action as checked: kept between preview and confirm."""

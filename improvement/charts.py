@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import impact
-from .choices import Status
+from .choices import Frequency, Status
 from .selectors import MeasureRow, MonthProgress, ThemeCounts
 
 CHART_WIDTH = 400
@@ -138,13 +138,13 @@ def measure_chart(row: MeasureRow, width: int = CHART_WIDTH, height: int = LINE_
         "neighbours": line(comparators["neighbours"]),
         "top": measure.display(high.quantize(Decimal("0.1"))),
         "bottom": measure.display(low.quantize(Decimal("0.1"))),
-        "first": _month_year(first),
-        "last": _month_year(last),
+        "first": impact.period_label(Frequency.MONTHLY, first),
+        "last": impact.period_label(Frequency.MONTHLY, last),
         "rows": [
             {
                 "period": measure.period_label(v.period),
                 "value": measure.display(v.value),
-                "expected": measure.display(_expected(path, p.when)) if points else "–",
+                "expected": measure.display(_expected(path, p.when)),
                 "england": measure.display(v.england_average),
                 "neighbours": measure.display(v.neighbours_average),
             }
@@ -155,7 +155,3 @@ def measure_chart(row: MeasureRow, width: int = CHART_WIDTH, height: int = LINE_
 
 def _expected(path: Sequence[impact.Point], when: dt.date) -> Decimal:
     return impact.expected_at(path, when).quantize(Decimal("0.1"))
-
-
-def _month_year(day: dt.date) -> str:
-    return f"{impact.MONTHS[day.month - 1]} {day.year}"

@@ -40,7 +40,6 @@ CLOSE_SHARE = Decimal("0.10")
 # Worst first: the order a finding's measures roll up in.
 IMPACT_ORDER = (Impact.OFF_TRACK, Impact.CLOSE, Impact.ON_TRACK)
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_NAMES = (
     "January",
     "February",
@@ -55,6 +54,7 @@ MONTH_NAMES = (
     "November",
     "December",
 )
+MONTHS = tuple(name[:3] for name in MONTH_NAMES)
 
 
 # Periods ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.utils import timezone
 from inspections.models import LocalAuthority
 
 from . import impact
-from .bulk import LOOKUP, ImportFileError, cell_text, read_table
+from .bulk import LOOKUP, CheckedFile, ImportFileError, cell_text, read_table
 from .choices import Frequency, Unit
 from .forms.fields import EARLIEST, LATEST
 from .models import Measure, MeasureValue
@@ -114,18 +114,8 @@ class Row:
 
 
 @dataclass
-class ValueImport:
-    rows: list[Row]
-    file_errors: list[str] = field(default_factory=list)
+class ValueImport(CheckedFile[Row]):
     name: str = ""  # the file's
-
-    @property
-    def errors(self) -> list[str]:
-        return self.file_errors + [e for row in self.rows for e in row.errors]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
 
     @property
     def entries(self) -> list[ValueEntry]:

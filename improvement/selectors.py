@@ -486,16 +486,24 @@ def finding_impact(finding: Finding) -> tuple[str, list[MeasureRow]]:
     return impact.worst_impact(r.rating.impact for r in rows), rows
 
 
-def current_values_for(periods: dict[int, dt.date]) -> dict[int, MeasureValue]:
-    """The current value of each measure (by pk) for its period, in one query."""
-    if not periods:
+def current_values(
+    pairs: Iterable[tuple[int, dt.date]],
+) -> dict[tuple[int, dt.date], MeasureValue]:
+    """The current value of each (measure pk, period), in one query."""
+    pairs = set(pairs)
+    if not pairs:
         return {}
     rows = (
         MeasureValue.objects.current()
-        .filter(measure__in=periods.keys(), period__in=set(periods.values()))
+        .filter(measure__in={pk for pk, _ in pairs}, period__in={p for _, p in pairs})
         .select_related("entered_by")
     )
-    return {v.measure_id: v for v in rows if periods.get(v.measure_id) == v.period}
+    return {(v.measure_id, v.period): v for v in rows if (v.measure_id, v.period) in pairs}
+
+
+def current_values_for(periods: dict[int, dt.date]) -> dict[int, MeasureValue]:
+    """The current value of each measure (by pk) for its period, in one query."""
+    return {pk: value for (pk, _), value in current_values(periods.items()).items()}
 
 
 @dataclass

@@ -64,14 +64,14 @@ def _person_changed(sender, instance, **kwargs) -> None:
     plan_changed(instance.authorities.values_list("pk", flat=True))
 
 
-def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+def _links_changed(sender, instance, action, **kwargs) -> None:
+    """A link added or removed: the plan of the row on either end (a theme: every plan)."""
     if not action.startswith("post_"):
         return
-    pk = _authority_id(instance) if type(instance) in AUTHORITY_OF else None
-    if type(instance) is Theme or (pk is None and type(instance) in AUTHORITY_OF):
+    if isinstance(instance, Theme):
         plan_changed(None)
     else:
-        plan_changed([pk])
+        _row_changed(sender, instance)
 
 
 def connect() -> None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from inspections.models import Finding, LocalAuthority
 
-from .. import impact
+from .. import impact, selectors
 from ..access import can_lead, plan_errors
 from ..models import Action, Measure, MeasureTarget, MeasureValue
 from ..people import display_name
@@ -62,6 +62,17 @@ def _check_targets(
     return {"interim_targets": "; ".join(problems).capitalize() + "."} if problems else {}
 
 
+def _refuse_if_invalid(measure: Measure, interim: Sequence[tuple[dt.date, Decimal]]) -> None:
+    """Raise every problem with the measure and its interim targets at once."""
+    errors = _check_targets(target_date=measure.target_date, interim=interim, unit=measure.unit)
+    try:
+        measure.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict | errors  # type: ignore[assignment]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _set_links(measure: Measure, findings: Sequence[Finding], actions: Sequence[Action]) -> None:
     errors = plan_errors(authority=measure.authority, findings=findings)
     if any(a.authority_id != measure.authority_id for a in actions):
@@ -99,13 +110,7 @@ def measure_create(
     if not can_lead(author, authority):
         raise PermissionDenied
     measure = Measure(authority=authority, **{k: fields[k] for k in MEASURE_FIELDS if k in fields})
-    errors = _check_targets(target_date=measure.target_date, interim=interim, unit=measure.unit)
-    try:
-        measure.full_clean()
-    except ValidationError as exc:
-        errors = exc.message_dict | errors  # type: ignore[assignment]
-    if errors:
-        raise ValidationError(errors)
+    _refuse_if_invalid(measure, interim)
     with transaction.atomic():
         measure._change_reason = history_reason(f"Added by {display_name(author)}")  # type: ignore[attr-defined]
         measure.save()
@@ -138,13 +143,7 @@ def measure_edit(
         for name in MEASURE_FIELDS:
             if name in fields:
                 setattr(current, name, fields[name])
-        errors = _check_targets(target_date=current.target_date, interim=interim, unit=current.unit)
-        try:
-            current.full_clean()
-        except ValidationError as exc:
-            errors = exc.message_dict | errors  # type: ignore[assignment]
-        if errors:
-            raise ValidationError(errors)
+        _refuse_if_invalid(current, interim)
         current._change_reason = history_reason(f"Changed by {display_name(editor)}")  # type: ignore[attr-defined]
         current.save()
         _set_links(current, findings, actions)
@@ -165,16 +164,11 @@ class ValueEntry:
     seen: int | None = None  # pk of the period's current value when the form was shown
 
 
-def entry_errors(entry: ValueEntry, current: MeasureValue | None, today: dt.date) -> list[str]:
-    """Why an entry cannot be written, in words naming the field (empty if it can)."""
-    return [message for _, message in entry_problems(entry, current, today)]
-
-
 def entry_problems(
     entry: ValueEntry, current: MeasureValue | None, today: dt.date
 ) -> list[tuple[str, str]]:
-    """entry_errors with the field each problem is about, for a page (or file) that
-    shows each problem against its own field (or column)."""
+    """Why an entry cannot be written, each problem in words with the field it is about
+    (empty if it can), so a page (or file) shows it against that field (or column)."""
     measure = entry.measure
     errors = []
     if entry.period != impact.period_start(measure.frequency, entry.period):
@@ -213,12 +207,7 @@ def is_correction(entry: ValueEntry, current: MeasureValue) -> bool:
 
 def current_values(entries: Sequence[ValueEntry]) -> dict[tuple[int, dt.date], MeasureValue]:
     """The current value of each entry's measure and period, in one query."""
-    measures = {e.measure.pk for e in entries}
-    periods = {e.period for e in entries}
-    return {
-        (v.measure_id, v.period): v
-        for v in MeasureValue.objects.current().filter(measure__in=measures, period__in=periods)
-    }
+    return selectors.current_values((e.measure.pk, e.period) for e in entries)
 
 
 def measure_record_values(
@@ -243,7 +232,7 @@ def measure_record_values(
     try:
         with transaction.atomic():
             current = current_values(entries)
-            errors = {}
+            errors: dict[str, list[str]] = {}
             for entry in entries:
                 was = current.get((entry.measure.pk, entry.period))
                 if (was.pk if was else None) != entry.seen:
@@ -253,9 +242,10 @@ def measure_record_values(
                         f"{entry.measure.period_label(entry.period)}, after you opened this page. "
                         "Nothing was saved: check the figures as they are now.",
                     )
-                problems = entry_errors(entry, was, today)
-                if problems:
-                    errors[f"{entry.measure.pk}:{entry.period}"] = problems
+                # Keyed "measure:period:field", so a page can show each problem by its field.
+                for name, message in entry_problems(entry, was, today):
+                    key = f"{entry.measure.pk}:{entry.period}:{name}"
+                    errors.setdefault(key, []).append(message)
             if errors:
                 raise ValidationError(errors)
             for entry in entries:

@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -164,7 +163,7 @@ def _month(request: HttpRequest, today: dt.date) -> dt.date:
     return asked if asked and asked <= latest else latest
 
 
-def _due_in_month(measures: QuerySet[Measure], month: dt.date) -> dict[int, dt.date]:
+def _due_in_month(measures: list[Measure], month: dt.date) -> dict[int, dt.date]:
     """Each measure's period that ends with the month: monthly ones, and quarterly ones
     in a quarter's last month."""
     month_end = impact.period_end(Frequency.MONTHLY, month)
@@ -187,7 +186,7 @@ def measure_values(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = _month(request, today)
     candidates = list(chosen.order_by("name", "pk"))
-    periods = _due_in_month(chosen, month)
+    periods = _due_in_month(candidates, month)
     measures = [m for m in candidates if m.pk in periods]
 
     def build(data=None) -> MonthValuesForm:
@@ -255,15 +254,25 @@ def _entries(form: MonthValuesForm) -> list[ValueEntry]:
     ]
 
 
+# The form's field for each field a service's problem is about (a period's problem
+# shows against the value).
+ENTRY_FIELDS = {
+    "value": "value",
+    "period": "value",
+    "england_average": "england",
+    "neighbours_average": "neighbours",
+    "note": "note",
+}
+
+
 def _add_entry_errors(form: MonthValuesForm, exc: ValidationError) -> None:
-    """The service's problems, by measure, against the field each is about."""
+    """The service's problems (keyed "measure:period:field"), against their fields."""
+    names = {str(m.pk): m.name for m in form.measures}
     for key, problems in exc.message_dict.items():
-        pk = key.split(":")[0]
+        pk, _, about = key.split(":")
+        field = f"{ENTRY_FIELDS.get(about, 'value')}_{pk}"
         for problem in problems:
-            name = "note" if "note" in problem else "value"
-            field = f"{name}_{pk}"
-            measure = next((m for m in form.measures if str(m.pk) == pk), None)
-            text = f"{measure.name}: {problem}" if measure else problem
+            text = f"{names[pk]}: {problem}" if pk in names else problem
             form.add_error(field if field in form.fields else None, text[0].upper() + text[1:])
 
 

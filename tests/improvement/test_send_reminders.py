@@ -152,7 +152,7 @@ MONTHLY, QUARTERLY = Frequency.MONTHLY, Frequency.QUARTERLY
     [
         (dt.date(2026, 11, 29), [dt.date(2026, 10, 1)]),  # November is still running
         # The month's last day: it has ended by the end of the day, and the values form
-        # takes it from then (services.entry_errors), so it is asked for from then.
+        # takes it from then (services.entry_problems), so it is asked for from then.
         (dt.date(2026, 11, 30), [dt.date(2026, 10, 1), dt.date(2026, 11, 1)]),
         (dt.date(2026, 12, 1), [dt.date(2026, 10, 1), dt.date(2026, 11, 1)]),
     ],
