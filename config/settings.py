@@ -150,7 +150,9 @@ LOGIN_REDIRECT_URL = "improvement:home"  # each role lands on its natural page
 # (Admin > Axes > Access attempts: delete the rows; or `manage.py axes_reset_username`).
 AUTHENTICATION_BACKENDS = [
     "config.signin.ThrottlingBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the person's roles with them (config/signin.py).
+    # A session signed in under the plain ModelBackend signs in again, once.
+    "config.signin.RolesBackend",
 ]
 AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_COOLOFF_MINUTES", "15"))

@@ -1,8 +1,12 @@
 """Sign-in throttling hooks for django-axes: the client's address and the lock-out page."""
 
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +23,22 @@ class ThrottlingBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)  # type: ignore[arg-type]
+
+
+class RolesBackend(ModelBackend):
+    """Django's password backend, loading a signed-in person's roles with them.
+
+    Every page asks for the person's roles (the navigation does); read in the
+    query that loads the person, they cost no query of their own.
+    """
+
+    def get_user(self, user_id: Any):  # type: ignore[override]
+        from improvement.access import role_names_of, with_roles
+
+        user = with_roles(get_user_model()._default_manager.filter(pk=user_id)).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        return role_names_of(user)
 
 
 def client_ip(request: HttpRequest) -> str:

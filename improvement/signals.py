@@ -3,7 +3,9 @@
 Connected in ImprovementConfig.ready(). Each receiver names the authority the
 row belongs to; when that cannot be found (a row whose parents went in the
 same delete), every plan is marked changed: a spare recomputation, never a
-stale page.
+stale page. Each names the scope too: progress (`Scope.PROGRESS`) for the rows
+of `PROGRESS_ROWS` and an action saved with the owner it had, and all of the
+dashboard otherwise; when in doubt, all.
 """
 
 from django.contrib.auth import get_user_model
@@ -20,7 +22,7 @@ from .models import (
     MeasureValue,
     ProgressUpdate,
 )
-from .models.versions import plan_changed
+from .models.versions import Scope, plan_changed
 
 # Each model whose rows a dashboard shows, and the path from a row to its authority's id.
 AUTHORITY_OF = {
@@ -38,6 +40,19 @@ AUTHORITY_OF = {
 }
 
 
+# Rows that change the plan's progress only: not the inspections, findings, themes
+# or the list of people who own actions (an Action is decided by `_scope`).
+PROGRESS_ROWS = (ProgressUpdate, Evidence, Measure, MeasureTarget, MeasureValue)
+
+
+def _scope(instance, created: bool = False, deleted: bool = False) -> Scope:
+    if isinstance(instance, PROGRESS_ROWS):
+        return Scope.PROGRESS
+    if isinstance(instance, Action) and not (created or deleted):
+        return Scope.PROGRESS if instance.keeps_stored_owner() else Scope.ALL
+    return Scope.ALL
+
+
 def _authority_id(instance):
     value = instance
     try:
@@ -48,9 +63,14 @@ def _authority_id(instance):
     return value
 
 
-def _row_changed(sender, instance, **kwargs) -> None:
+def _row_saved(sender, instance, created=False, **kwargs) -> None:
     pk = _authority_id(instance)
-    plan_changed(None if pk is None else [pk])
+    plan_changed(None if pk is None else [pk], _scope(instance, created=created))
+
+
+def _row_deleted(sender, instance, **kwargs) -> None:
+    pk = _authority_id(instance)
+    plan_changed(None if pk is None else [pk], _scope(instance, deleted=True))
 
 
 def _theme_changed(sender, instance, **kwargs) -> None:
@@ -70,14 +90,20 @@ def _links_changed(sender, instance, action, **kwargs) -> None:
         return
     if isinstance(instance, Theme):
         plan_changed(None)
+    elif sender is Finding.themes.through:
+        # A finding's themes: the recurring themes, which are not progress.
+        pk = _authority_id(instance)
+        plan_changed(None if pk is None else [pk])
     else:
-        _row_changed(sender, instance)
+        # An action's findings or a measure's links, from either end: progress.
+        pk = _authority_id(instance)
+        plan_changed(None if pk is None else [pk], Scope.PROGRESS)
 
 
 def connect() -> None:
     for model in AUTHORITY_OF:
-        post_save.connect(_row_changed, sender=model, dispatch_uid=f"plan-{model.__name__}-save")
-        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"plan-{model.__name__}-del")
+        post_save.connect(_row_saved, sender=model, dispatch_uid=f"plan-{model.__name__}-save")
+        post_delete.connect(_row_deleted, sender=model, dispatch_uid=f"plan-{model.__name__}-del")
     post_save.connect(_theme_changed, sender=Theme, dispatch_uid="plan-theme-save")
     post_delete.connect(_theme_changed, sender=Theme, dispatch_uid="plan-theme-del")
     post_save.connect(_person_changed, sender=get_user_model(), dispatch_uid="plan-person")

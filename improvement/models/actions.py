@@ -128,6 +128,9 @@ class ActionQuerySet(models.QuerySet):
         ).order_by("due_date", "pk")
 
 
+_UNKNOWN = object()
+
+
 class Action(models.Model):
     """A step in the improvement plan, addressing one or more Ofsted findings."""
 
@@ -231,9 +234,29 @@ class Action(models.Model):
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
+        self._stored_owner_id = self.owner_id
 
     def get_absolute_url(self) -> str:
         return reverse("improvement:action_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        action = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        # The owner as stored: a save that keeps it changes the plan's progress only,
+        # not the dashboard's list of owners (improvement/signals.py).
+        action._stored_owner_id = action.__dict__.get("owner_id", _UNKNOWN)
+        return action
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using, fields, from_queryset)
+        if fields is None or {"owner", "owner_id"} & set(fields):
+            self._stored_owner_id = self.__dict__.get("owner_id", _UNKNOWN)
+
+    def keeps_stored_owner(self) -> bool:
+        """True if this action, as loaded, has the owner it had when read from the
+        database (False if that is not known)."""
+        stored = getattr(self, "_stored_owner_id", _UNKNOWN)
+        return stored is not _UNKNOWN and self.__dict__.get("owner_id", _UNKNOWN) == stored
 
     def clean(self) -> None:
         if self.authority_id and self.owner_id:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from inspections.models import Finding, LocalAuthority
 
@@ -38,6 +39,18 @@ class AuthorityChoice(NamedTuple):
 ATTENTION_SHOWN = 20
 
 
+# The parts of the dashboard drawn from the inspections, findings and owners alone
+# (Scope.ALL changes), rendered and cached apart from its progress, which most
+# writes change: a progress update redraws the rest of the page only.
+OFSTED_PARTS = {
+    "header": "improvement/includes/dashboard_header.html",
+    "filter": "improvement/includes/filter_form.html",
+    "inspections": "improvement/includes/dashboard_inspections.html",
+    "recurring": "improvement/includes/dashboard_recurring.html",
+    "history": "improvement/includes/dashboard_history.html",
+}
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     # One query, of plain values, for the authority chosen, the switcher's list and the
@@ -52,54 +65,105 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "improvement/dashboard_empty.html", status=200)
     authority = LocalAuthority(pk=chosen.pk, slug=chosen.slug, name=chosen.name)
     leads = can_lead(request.user, authority)
-    key = _cache_key(request, authority, authorities, leads)
-    cache = caches["dashboard"]
-    content = cache.get(key) if settings.DASHBOARD_CACHE_SECONDS else None
-    if content is None:
-        content = render_to_string(
+    versions = plan_version(authority.pk)
+
+    def cached(key: str, make):
+        if not settings.DASHBOARD_CACHE_SECONDS:
+            return make()
+        content = caches["dashboard"].get(key)
+        if content is None:
+            content = make()
+            caches["dashboard"].set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+        return content
+
+    def content() -> str:
+        params = request.GET.copy()
+        params["authority"] = authority.slug
+        finding_filter = FindingFilter(
+            params, queryset=findings_visible_to(request.user), request=request
+        )
+        summary = filter_summary(finding_filter.form, request, defaults=FindingFilter.DEFAULTS)
+        ofsted = cached(
+            _cache_key("ofsted", request, authority, authorities, leads, versions.everything),
+            lambda: _ofsted_parts(request, authority, authorities, finding_filter, summary),
+        )
+        return render_to_string(
             "improvement/dashboard_content.html",
-            _content(request, authority, authorities, leads),
+            {
+                **_progress(request, authority, finding_filter, summary),
+                "ofsted": {name: mark_safe(part) for name, part in ofsted.items()},
+                "can_lead": leads,
+            },
             request=request,
         )
-        if settings.DASHBOARD_CACHE_SECONDS:
-            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+
+    page = cached(
+        _cache_key("page", request, authority, authorities, leads, versions.anything), content
+    )
     return render(
-        request, "improvement/dashboard.html", {"authority": authority, "content": content}
+        request, "improvement/dashboard.html", {"authority": authority, "content": mark_safe(page)}
     )
 
 
 def _cache_key(
+    part: str,
     request: HttpRequest,
     authority: LocalAuthority,
     authorities: list[AuthorityChoice],
     leads: bool,
+    version: tuple[int, int],
 ) -> str:
-    """Everything the dashboard's content depends on: the plan's version (bumped by
-    every write), the day (overdue, RAG and clocks move with it), the page asked
-    for, whether the person leads the plan, and the authorities they can switch to."""
+    """Everything a part of the dashboard depends on: the plan's version (moved by
+    the writes that change it), the day (overdue, RAG and clocks move with it), the
+    page asked for, whether the person leads the plan, and the authorities they can
+    switch to."""
     parts = [
+        part,
         authority.pk,
         authority.name,
-        plan_version(authority.pk),
+        version,
         timezone.localdate().isoformat(),
         request.get_full_path(),
         leads,
-        authorities,
+        # Plain tuples: a named tuple's repr is Python code, 150 times per view.
+        [tuple(a) for a in authorities],
     ]
     return "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _content(
+def _ofsted_parts(
     request: HttpRequest,
     authority: LocalAuthority,
     authorities: list[AuthorityChoice],
-    leads: bool,
-) -> dict:
-    params = request.GET.copy()
-    params["authority"] = authority.slug
-    finding_filter = FindingFilter(
-        params, queryset=findings_visible_to(request.user), request=request
+    finding_filter: FindingFilter,
+    summary: str,
+) -> dict[str, str]:
+    """The parts drawn from the inspections, findings and owners alone (OFSTED_PARTS)."""
+    inspections = selectors.inspection_rows(
+        authority.inspections.latest_first().prefetch_related("judgements")
     )
+    graded, visit = selectors.latest_graded_and_visit(inspections)
+    context = {
+        "authority": authority,
+        "authorities": authorities,
+        "inspections": inspections,
+        "latest": graded,
+        "latest_visit": visit,
+        "clock_warnings": [r for r in inspections if r.clock and r.clock.needs_warning],
+        "recurring": selectors.authority_recurring_themes(authority),
+        "filter": finding_filter,
+        "filter_summary": summary,
+    }
+    return {
+        name: render_to_string(template, context, request=request)
+        for name, template in OFSTED_PARTS.items()
+    }
+
+
+def _progress(
+    request: HttpRequest, authority: LocalAuthority, finding_filter: FindingFilter, summary: str
+) -> dict:
+    """The rest of the dashboard: the plan's figures, findings table and charts."""
     # The filters' query, run once: the page's other reads use its findings by id, which
     # is cheaper to build and to run than the filters again in each of them.
     findings = Finding.objects.filter(pk__in=set(finding_filter.qs.values_list("pk", flat=True)))
@@ -108,32 +172,17 @@ def _content(
     measures_of = selectors.measures_by_finding(findings)
     page = paginate(request, selectors.finding_rows(findings, with_actions=False))
     page.object_list = selectors.as_finding_rows(page.object_list, actions_of, measures_of)
-
-    inspections = selectors.inspection_rows(
-        authority.inspections.latest_first().prefetch_related("judgements")
-    )
-    graded, visit = selectors.latest_graded_and_visit(inspections)
     attention = selectors.needs_attention(actions)
     return {
         "authority": authority,
-        "authorities": authorities,
-        "inspections": inspections,
-        "latest": graded,
-        "latest_visit": visit,
-        "clock_warnings": [r for r in inspections if r.clock and r.clock.needs_warning],
-        "can_lead": leads,
         "headline": selectors.headline(findings, actions, actions_of),
         "impact_counts": selectors.impact_counts(findings, measures_of),
         "attention": attention[:ATTENTION_SHOWN],
         "attention_total": len(attention),
-        "filter": finding_filter,
         "page": page,
         "querystring": querystring_without(request, "page"),
         "back": request.get_full_path(),
-        "filter_summary": filter_summary(
-            finding_filter.form, request, defaults=FindingFilter.DEFAULTS
-        ),
-        "recurring": selectors.authority_recurring_themes(authority),
+        "filter_summary": summary,
         "theme_chart": charts.status_by_theme_chart(selectors.status_by_theme(authority)),
         "progress_chart": charts.progress_chart(selectors.progress_by_month(authority)),
         "status_choices": Status.choices,

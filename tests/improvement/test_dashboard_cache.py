@@ -9,6 +9,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from improvement.bulk import apply_import, export_actions, parse_actions
 from improvement.choices import Frequency
 from improvement.impact import last_ended_period
 from improvement.models import Action, Evidence, Measure, PlanChange, Status
+from improvement.models.versions import KEPT_FOR, Scope, plan_version
 from improvement.services import ValueEntry
 from inspections.models import Finding, Theme
 from tests.helpers import make_evidence, make_measure, make_theme, make_value
@@ -217,6 +220,10 @@ def test_no_stale_page_after_a_write(page, action, owner, leader, write):
     assert recomputed
     assert after != before
     assert marker in after
+    # Each part cached apart is as a page drawn afresh would show it.
+    caches["dashboard"].clear()
+    fresh, _ = page()
+    assert _main(after) == _main(fresh)
 
 
 def test_a_write_to_another_authority_keeps_this_copy(page, outsider):
@@ -228,9 +235,73 @@ def test_a_write_to_another_authority_keeps_this_copy(page, outsider):
     assert not page()[1]
 
 
-def test_old_changes_are_pruned_after_commit(action, owner):
-    for status in (Status.IN_PROGRESS, Status.BLOCKED, Status.IN_PROGRESS):
-        action = Action.objects.get(pk=action.pk)
-        action.status = status
-        action.save()
-    assert PlanChange.objects.filter(authority=action.authority_id).count() == 1
+def test_changes_an_hour_old_are_pruned_after_commit_keeping_the_newest(action, owner):
+    def write(status):
+        saved = Action.objects.get(pk=action.pk)
+        saved.status = status
+        saved.save()
+
+    PlanChange.objects.all().delete()  # the fixtures' own
+    write(Status.IN_PROGRESS)
+    write(Status.BLOCKED)
+    mine = PlanChange.objects.filter(authority=action.authority_id)
+    assert mine.count() == 2  # under an hour old: kept
+    mine.update(at=timezone.now() - KEPT_FOR - dt.timedelta(minutes=1))
+    write(Status.IN_PROGRESS)
+    assert list(mine.values_list("scope", flat=True)) == [Scope.PROGRESS]
+
+
+def test_a_change_committed_late_still_moves_the_version(action):
+    """Ids are taken in one order and committed in another: a change with a smaller
+    id, committed after a larger one was read, must still retire the page."""
+    authority = action.authority_id
+    base = PlanChange.objects.aggregate(Max("id"))["id__max"] or 0
+    PlanChange.objects.create(id=base + 1_000_000, authority=authority)  # committed first
+    seen = plan_version(authority)
+    PlanChange.objects.create(id=base + 500_000, authority=authority)  # taken earlier
+    assert plan_version(authority) != seen
+
+
+def test_progress_keeps_the_ofsted_parts_and_an_owner_change_redraws_them(
+    client, leader, owner, action
+):
+    client.force_login(leader)
+    url = reverse("improvement:dashboard") + f"?authority={action.authority.slug}"
+
+    def drawn():
+        response = client.get(url)
+        context = response.context or {}
+        return "headline" in context, "recurring" in context
+
+    assert drawn() == (True, True)
+    assert drawn() == (False, False)
+    _progress(Action.objects.get(pk=action.pk), owner, leader)
+    assert drawn() == (True, False)
+    _edited_action(Action.objects.get(pk=action.pk), owner, leader)  # a new owner
+    assert drawn() == (True, True)
+    assert "Lee Leader</option>" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "write, scope",
+    [
+        (_progress, Scope.PROGRESS),
+        (_evidence_accepted, Scope.PROGRESS),
+        (_measure_value, Scope.PROGRESS),
+        (_rag_override, Scope.PROGRESS),
+        (_new_action, Scope.ALL),
+        (_edited_action, Scope.ALL),
+        (_finding_closed, Scope.ALL),
+        (_finding_text, Scope.ALL),
+        (_owner_renamed, Scope.ALL),
+    ],
+    ids=lambda w: getattr(w, "__name__", str(w)).strip("_"),
+)
+def test_each_write_records_its_scope(action, owner, leader, write, scope):
+    PlanChange.objects.all().delete()
+    write(Action.objects.get(pk=action.pk), owner, leader)
+    assert scope in set(
+        PlanChange.objects.filter(authority=action.authority_id).values_list("scope", flat=True)
+    )
+    if scope == Scope.PROGRESS:
+        assert not PlanChange.objects.filter(scope=Scope.ALL).exists()
