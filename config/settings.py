@@ -219,6 +219,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EXPORT_INLINE_MAX_ROWS = envint("EXPORT_INLINE_MAX_ROWS", "20000")
 # Exports written in the background are deleted, with their files, after this many days.
 EXPORT_KEEP_DAYS = envint("EXPORT_KEEP_DAYS", "7")
+# A background download still waiting, or still being written, this many minutes
+# after it was asked for (or started) is taken to have stopped (no worker running,
+# or the worker killed mid-way) and shown as failed, so the person asks again
+# rather than waiting for ever. The largest measured took 25 s.
+EXPORT_STALLED_MINUTES = envint("EXPORT_STALLED_MINUTES", "30")
+# How many background downloads one person may have waiting or being written at once.
+EXPORT_QUEUE_LIMIT = envint("EXPORT_QUEUE_LIMIT", "3")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -27,6 +27,19 @@ class ExportJobQuerySet(models.QuerySet["ExportJob"]):
         now = now or timezone.now()
         return self.filter(created_at__lt=now - timedelta(days=settings.EXPORT_KEEP_DAYS))
 
+    def unfinished(self) -> "ExportJobQuerySet":
+        """Exports waiting for the worker or being written."""
+        return self.filter(status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+
+    def stalled(self, now=None) -> "ExportJobQuerySet":
+        """Exports waiting, or being written, for longer than EXPORT_STALLED_MINUTES."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(minutes=settings.EXPORT_STALLED_MINUTES)
+        return self.filter(
+            models.Q(status=ExportStatus.QUEUED, created_at__lt=cutoff)
+            | models.Q(status=ExportStatus.RUNNING, started_at__lt=cutoff)
+        )
+
     def remove(self) -> int:
         """Delete these exports and their files; returns how many were deleted."""
         count = 0
@@ -62,6 +75,7 @@ class ExportJob(models.Model):
     file = models.FileField(storage=export_storage, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()

@@ -4,6 +4,7 @@ page where each person finds the ones written for them."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -11,7 +12,7 @@ from ..access import can_download
 from ..choices import ExportKind, ExportStatus
 from ..exports import export_queryset, export_table
 from ..models import ExportJob
-from ..services.exports import export_request
+from ..services.exports import STALLED, export_mark_stalled, export_request
 from ..tables import FORMATS, export_name, table_response
 
 
@@ -26,18 +27,22 @@ def export_response(
         raise Http404
     name = export_name(kind.value, request.GET.get("authority", ""))
     if queryset.count() > settings.EXPORT_INLINE_MAX_ROWS:
-        export_request(
-            user=request.user,
-            kind=kind,
-            fmt=fmt,
-            querystring=request.GET.urlencode(),
-            filename=f"{name}.{fmt}",
-        )
-        messages.info(
-            request,
-            "That download is large, so it is being prepared in the background. "
-            "It will be ready to download here in a minute or two.",
-        )
+        try:
+            export_request(
+                user=request.user,
+                kind=kind,
+                fmt=fmt,
+                querystring=request.GET.urlencode(),
+                filename=f"{name}.{fmt}",
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.info(
+                request,
+                "That download is large, so it is being prepared in the background. "
+                "It will be ready to download here in a minute or two.",
+            )
         return redirect("improvement:export_list")
     columns, rows = export_table(kind, queryset)
     return table_response(name, columns, rows, fmt)
@@ -46,6 +51,7 @@ def export_response(
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
     """Your downloads: the large exports you asked for, newest first."""
+    export_mark_stalled(user=request.user)  # so none shows as waiting for ever
     jobs = ExportJob.objects.requested_by(request.user)
     return render(
         request,
@@ -54,6 +60,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
             "jobs": jobs,
             "keep_days": settings.EXPORT_KEEP_DAYS,
             "inline_max": settings.EXPORT_INLINE_MAX_ROWS,
+            "stalled": STALLED,
         },
     )
 

@@ -211,3 +211,89 @@ def test_invalid_filters_are_refused_before_anything_is_queued(client, leader, a
     client.force_login(leader)
     assert client.get(url, {"authority": "atlantis"}).status_code == 404
     assert not ExportJob.objects.exists()
+
+
+@pytest.fixture
+def no_worker(settings):
+    """Tasks are queued and nothing runs them: a worker stopped, or not started."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def test_the_same_download_asked_for_twice_is_queued_once(
+    client, leader, action, settings, no_worker
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 0
+    client.force_login(leader)
+    for _ in range(2):
+        assert client.get(ACTIONS_CSV, {"status": "not_started"}).status_code == 302
+    assert ExportJob.objects.get().status == ExportStatus.QUEUED
+    client.get(ACTIONS_XLSX, {"status": "not_started"})  # another format: another download
+    assert ExportJob.objects.count() == 2
+
+
+def test_a_person_may_have_only_so_many_downloads_waiting(
+    client, leader, action, settings, no_worker
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 0
+    settings.EXPORT_QUEUE_LIMIT = 2
+    client.force_login(leader)
+    client.get(ACTIONS_CSV, {"status": "not_started"}, follow=True)  # its message shown
+    client.get(ACTIONS_CSV, follow=True)
+    response = client.get(ACTIONS_CSV, {"authority": action.authority.slug}, follow=True)
+    assert ExportJob.objects.count() == 2
+    page = response.content.decode()
+    assert "You already have 2 downloads being prepared" in page
+    assert "being prepared in the background" not in page
+    # One finishes (or fails): there is room again.
+    ExportJob.objects.filter(querystring="status=not_started").update(status=ExportStatus.FAILED)
+    client.get(ACTIONS_CSV, {"authority": action.authority.slug})
+    assert ExportJob.objects.count() == 3
+
+
+def test_a_download_left_unfinished_by_a_stopped_worker_shows_as_failed(
+    client, leader, action, settings, no_worker
+):
+    settings.EXPORT_INLINE_MAX_ROWS = 0
+    settings.EXPORT_STALLED_MINUTES = 30
+    client.force_login(leader)
+    client.get(ACTIONS_CSV, {"status": "not_started"})
+    client.get(FINDINGS_CSV)
+    waiting, running = ExportJob.objects.order_by("pk")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)
+    ExportJob.objects.filter(pk=waiting.pk).update(created_at=long_ago)
+    ExportJob.objects.filter(pk=running.pk).update(
+        status=ExportStatus.RUNNING, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=29)
+    )
+    page = client.get(DOWNLOADS).content.decode()
+    assert page.count("it stopped before it was finished") == 1
+    waiting.refresh_from_db()
+    running.refresh_from_db()
+    assert (waiting.status, running.status) == (ExportStatus.FAILED, ExportStatus.RUNNING)
+    # Asking again queues it afresh; a worker that comes back still writes the old one.
+    client.get(ACTIONS_CSV, {"status": "not_started"})
+    assert ExportJob.objects.filter(querystring="status=not_started").count() == 2
+    from improvement.services.exports import export_write
+
+    export_write(job=ExportJob.objects.get(pk=waiting.pk))
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.error, waiting.row_count) == (ExportStatus.READY, "", 1)
+
+
+def test_clean_exports_marks_downloads_left_unfinished(leader, action, settings, no_worker):
+    from django.core.management import call_command
+
+    from improvement.services.exports import export_request
+
+    settings.EXPORT_STALLED_MINUTES = 30
+    job = export_request(
+        user=leader, kind=ExportKind.ACTIONS, fmt="csv", querystring="", filename="a.csv"
+    )
+    out = io.StringIO()
+    call_command("clean_exports", stdout=out)
+    assert "Marked" not in out.getvalue()
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.RUNNING, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    )
+    call_command("clean_exports", stdout=out)
+    assert "Marked 1 export failed: unfinished after 30 minutes." in out.getvalue()
+    assert ExportJob.objects.get().status == ExportStatus.FAILED
