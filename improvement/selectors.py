@@ -82,12 +82,16 @@ def finding_rows(queryset: QuerySet[Finding], *, with_actions: bool = True) -> Q
             evidence_count=Count("actions__evidence", distinct=True),
             last_update=Max("actions__last_update_at"),
         )
-    return rows.order_by(
-        F("inspection__start_date").desc(nulls_last=True),
-        "inspection__authority__name",
-        "inspection_id",
-        "order",
-    )
+    return rows.order_by(*FINDING_TABLE_ORDER)
+
+
+# The findings table's order: newest inspection first, then as the report lists them.
+FINDING_TABLE_ORDER = (
+    F("inspection__start_date").desc(nulls_last=True),
+    "inspection__authority__name",
+    "inspection_id",
+    "order",
+)
 
 
 def as_finding_rows(
@@ -226,22 +230,19 @@ def _evidence_count(**conditions) -> Coalesce:
 
 
 def headline(
-    findings: QuerySet[Finding],
+    finding_ids: Iterable[int],
     actions: Sequence[Action],
     actions_of: dict[int, list[Action]] | None = None,
 ) -> Headline:
     """The dashboard's figures for the findings shown (the filters apply) and their actions.
 
-    `actions` are `plan_actions(findings)`: each with its findings prefetched.
+    `actions` are `plan_actions` of the findings: each with its findings prefetched.
     """
     today = timezone.localdate()
     by_status = Counter(a.status for a in actions)
     rags = Counter(a.rag for a in actions)
     actions_of = by_finding(actions) if actions_of is None else actions_of
-    statuses = [
-        rules.finding_rollup(actions_of.get(pk, []))[0]
-        for pk in findings.order_by().values_list("pk", flat=True)
-    ]
+    statuses = [rules.finding_rollup(actions_of.get(pk, []))[0] for pk in finding_ids]
     return {
         "findings_total": len(statuses),
         "findings_open": sum(1 for s in statuses if s != FindingStatus.COMPLETE),
@@ -548,18 +549,24 @@ def measures_by_finding(findings: QuerySet[Finding]) -> dict[int, list[MeasureRo
 
 
 def finding_impacts(
-    findings: QuerySet[Finding], measures_of: dict[int, list[MeasureRow]] | None = None
+    findings: QuerySet[Finding] | Iterable[int],
+    measures_of: dict[int, list[MeasureRow]] | None = None,
 ) -> dict[int, str]:
-    """Each finding's impact rating by pk, in a fixed number of queries."""
-    measures_of = measures_by_finding(findings) if measures_of is None else measures_of
+    """Each finding's impact rating by pk, in a fixed number of queries; `findings` may
+    be their pks when `measures_of` (`measures_by_finding`) is given."""
+    if measures_of is None:
+        assert isinstance(findings, QuerySet)
+        measures_of = measures_by_finding(findings)
+    if isinstance(findings, QuerySet):
+        findings = findings.order_by().values_list("pk", flat=True)
     return {
-        pk: impact.worst_impact(r.rating.impact for r in measures_of.get(pk, []))
-        for pk in findings.order_by().values_list("pk", flat=True)
+        pk: impact.worst_impact(r.rating.impact for r in measures_of.get(pk, [])) for pk in findings
     }
 
 
 def impact_counts(
-    findings: QuerySet[Finding], measures_of: dict[int, list[MeasureRow]] | None = None
+    findings: QuerySet[Finding] | Iterable[int],
+    measures_of: dict[int, list[MeasureRow]] | None = None,
 ) -> list[tuple[str, str, int]]:
     """How many of the findings are at each impact rating, worst first."""
     counts = Counter(finding_impacts(findings, measures_of).values())

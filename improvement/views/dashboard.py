@@ -164,19 +164,26 @@ def _progress(
     request: HttpRequest, authority: LocalAuthority, finding_filter: FindingFilter, summary: str
 ) -> dict:
     """The rest of the dashboard: the plan's figures, findings table and charts."""
-    # The filters' query, run once: the page's other reads use its findings by id, which
-    # is cheaper to build and to run than the filters again in each of them.
-    findings = Finding.objects.filter(pk__in=set(finding_filter.qs.values_list("pk", flat=True)))
+    # The filters' query, run once, for the findings' ids in the table's order: the
+    # page's other reads use them, which is cheaper to build and to run than the
+    # filters again in each of them, and the table pages through them uncounted.
+    ids = list(
+        finding_filter.qs.order_by(*selectors.FINDING_TABLE_ORDER).values_list("pk", flat=True)
+    )
+    findings = Finding.objects.filter(pk__in=ids)
     actions = selectors.plan_actions(findings)
     actions_of = selectors.by_finding(actions)
     measures_of = selectors.measures_by_finding(findings)
-    page = paginate(request, selectors.finding_rows(findings, with_actions=False))
-    page.object_list = selectors.as_finding_rows(page.object_list, actions_of, measures_of)
+    page = paginate(request, ids)
+    shown = Finding.objects.filter(pk__in=list(page.object_list))
+    page.object_list = selectors.as_finding_rows(
+        selectors.finding_rows(shown, with_actions=False), actions_of, measures_of
+    )
     attention = selectors.needs_attention(actions)
     return {
         "authority": authority,
-        "headline": selectors.headline(findings, actions, actions_of),
-        "impact_counts": selectors.impact_counts(findings, measures_of),
+        "headline": selectors.headline(ids, actions, actions_of),
+        "impact_counts": selectors.impact_counts(ids, measures_of),
         "attention": attention[:ATTENTION_SHOWN],
         "attention_total": len(attention),
         "page": page,
