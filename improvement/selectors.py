@@ -557,11 +557,12 @@ def finding_impacts(
     if measures_of is None:
         assert isinstance(findings, QuerySet)
         measures_of = measures_by_finding(findings)
-    if isinstance(findings, QuerySet):
-        findings = findings.order_by().values_list("pk", flat=True)
-    return {
-        pk: impact.worst_impact(r.rating.impact for r in measures_of.get(pk, [])) for pk in findings
-    }
+    pks: Iterable[int] = (
+        findings.order_by().values_list("pk", flat=True)
+        if isinstance(findings, QuerySet)
+        else findings
+    )
+    return {pk: impact.worst_impact(r.rating.impact for r in measures_of.get(pk, [])) for pk in pks}
 
 
 def impact_counts(
