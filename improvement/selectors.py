@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
@@ -20,7 +20,7 @@ from django.utils import timezone
 from inspections.clocks import PlanClock
 from inspections.models import Finding, Inspection, LocalAuthority, Theme
 
-from . import impact, rules
+from . import impact, people, rules
 from .choices import RAG, FindingState, FindingStatus, Impact, Status
 from .models import Action, Evidence, Measure, MeasureValue, ProgressUpdate
 from .people import display_name
@@ -168,12 +168,26 @@ def actions_where_rag(queryset: QuerySet[Action], rag: str) -> QuerySet[Action]:
     return queryset.filter(pk__in=[a.pk for a in rows if a.rag == rag])
 
 
-def by_finding(actions: Sequence[Action]) -> dict[int, list[Action]]:
-    """Each finding's actions (by finding pk), from actions loaded with their findings."""
+def finding_links(actions: Sequence[Action]) -> dict[int, list[int]]:
+    """Each action's findings' pks (by action pk), in one query of the links alone:
+    a prefetch would build a Finding and a related manager for each link."""
+    links: dict[int, list[int]] = {}
+    rows = (
+        Action.findings.through.objects.filter(action__in=[a.pk for a in actions])
+        .order_by("finding_id")
+        .values_list("action_id", "finding_id")
+    )
+    for action_id, finding_id in rows:
+        links.setdefault(action_id, []).append(finding_id)
+    return links
+
+
+def by_finding(actions: Sequence[Action], links: dict[int, list[int]]) -> dict[int, list[Action]]:
+    """Each finding's actions (by finding pk), from the actions' `finding_links`."""
     actions_of: dict[int, list[Action]] = {}
     for action in actions:
-        for finding in action.findings.all():
-            actions_of.setdefault(finding.pk, []).append(action)
+        for finding_pk in links.get(action.pk, ()):
+            actions_of.setdefault(finding_pk, []).append(action)
     return actions_of
 
 
@@ -191,18 +205,21 @@ class Headline(TypedDict):
 def plan_actions(findings: QuerySet[Finding]) -> list[Action]:
     """The actions that address these findings, each once, with what the dashboard shows.
 
-    Annotated with counts of accepted and waiting evidence, and with their
-    findings' texts, in a fixed number of queries.
+    Annotated with counts of accepted and waiting evidence, in one query; their
+    owners carry their names only. Their findings: `finding_links`.
     """
     addressing = Action.objects.filter(findings__in=findings.values("pk")).values("pk")
     return list(
         # pk__in, not a join: a join repeats an action once per finding and its counts with it.
         Action.objects.filter(pk__in=addressing)
-        .defer("description", "success_measure", "rag_override_reason", "partner_agency")
-        .select_related("owner")
-        .prefetch_related(
-            Prefetch("findings", queryset=Finding.objects.only("pk", "text").order_by("pk"))
+        .defer(
+            "description",
+            "success_measure",
+            "rag_override_reason",
+            "partner_agency",
+            *(f"owner__{name}" for name in people.UNNAMED_FIELDS),
         )
+        .select_related("owner")
         .annotate(
             evidence_total=_evidence_count(),
             evidence_accepted=_evidence_count(accepted_at__isnull=False),
@@ -230,18 +247,15 @@ def _evidence_count(**conditions) -> Coalesce:
 
 
 def headline(
-    finding_ids: Iterable[int],
-    actions: Sequence[Action],
-    actions_of: dict[int, list[Action]] | None = None,
+    finding_ids: Iterable[int], actions: Sequence[Action], actions_of: dict[int, list[Action]]
 ) -> Headline:
     """The dashboard's figures for the findings shown (the filters apply) and their actions.
 
-    `actions` are `plan_actions` of the findings: each with its findings prefetched.
+    `actions` are `plan_actions` of the findings, and `actions_of` them `by_finding`.
     """
     today = timezone.localdate()
     by_status = Counter(a.status for a in actions)
     rags = Counter(a.rag for a in actions)
-    actions_of = by_finding(actions) if actions_of is None else actions_of
     statuses = [rules.finding_rollup(actions_of.get(pk, []))[0] for pk in finding_ids]
     return {
         "findings_total": len(statuses),
@@ -259,12 +273,18 @@ def headline(
     }
 
 
+class FindingText(NamedTuple):
+    pk: int
+    text: str
+
+
 @dataclass
 class AttentionRow:
-    """An action a leader should look at now, and why."""
+    """An action a leader should look at now, and why (its findings: `with_findings`)."""
 
     action: Action
     reasons: list[str]
+    findings: list[FindingText] = field(default_factory=list)
 
     @property
     def evidence_state(self) -> str:
@@ -293,6 +313,21 @@ def needs_attention(actions: Sequence[Action]) -> list[AttentionRow]:
         if reasons:
             rows.append(AttentionRow(action, reasons))
     return sorted(rows, key=lambda r: (r.action.status != Status.READY, r.action.due_date or today))
+
+
+def with_findings(rows: list[AttentionRow]) -> list[AttentionRow]:
+    """Give each row its action's findings' texts, in one query."""
+    of: dict[int, list[FindingText]] = {}
+    links = (
+        Action.findings.through.objects.filter(action__in=[row.action.pk for row in rows])
+        .order_by("finding_id")
+        .values_list("action_id", "finding_id", "finding__text")
+    )
+    for action_id, pk, text in links:
+        of.setdefault(action_id, []).append(FindingText(pk, text))
+    for row in rows:
+        row.findings = of.get(row.action.pk, [])
+    return rows
 
 
 @dataclass

@@ -172,7 +172,7 @@ def _progress(
     )
     findings = Finding.objects.filter(pk__in=ids)
     actions = selectors.plan_actions(findings)
-    actions_of = selectors.by_finding(actions)
+    actions_of = selectors.by_finding(actions, selectors.finding_links(actions))
     measures_of = selectors.measures_by_finding(findings)
     page = paginate(request, ids)
     shown = Finding.objects.filter(pk__in=list(page.object_list))
@@ -184,7 +184,7 @@ def _progress(
         "authority": authority,
         "headline": selectors.headline(ids, actions, actions_of),
         "impact_counts": selectors.impact_counts(ids, measures_of),
-        "attention": attention[:ATTENTION_SHOWN],
+        "attention": selectors.with_findings(attention[:ATTENTION_SHOWN]),
         "attention_total": len(attention),
         "page": page,
         "querystring": querystring_without(request, "page"),
