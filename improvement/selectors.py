@@ -8,6 +8,7 @@ improvement.rules.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -466,11 +467,13 @@ def progress_by_month(authority: LocalAuthority) -> list[MonthProgress]:
         .annotate(until=Subquery(later.order_by("created_at", "pk").values("created_at")[:1]))
         .values_list("created_at", "until")
     )
+    # Complete at a month's end: the spells begun by then less those ended by then (a
+    # spell ends after it begins, so each one ended by then had begun).
+    begun = sorted(since for since, _ in spells)
+    ended = sorted(until for _, until in spells if until is not None)
     for month in months.values():
         end = _month_end(month.month)
-        month.complete = sum(
-            1 for since, until in spells if since <= end and (until is None or until > end)
-        )
+        month.complete = bisect_right(begun, end) - bisect_right(ended, end)
     return [months[m] for m in sorted(months)]
 
 
