@@ -10,7 +10,7 @@ from inspections.models import Inspection, JudgementArea, LocalAuthority, Theme
 from .access import authorities_visible_to
 from .choices import RAG, FindingState, FindingStatus, Impact, Status
 from .models import Action
-from .people import display_name
+from .people import UNNAMED_FIELDS, display_name
 from .selectors import (
     actions_where_rag,
     findings_in_state,
@@ -24,10 +24,14 @@ ALL = "All"
 STATE_CHOICES = [*FindingState.choices, ("all", "Any state")]
 
 
+# The filters' choices load only what their options show: a list of every authority,
+# inspection or owner is built into model instances for each page that shows it.
+
+
 def _authorities(request):
     if request is None:
         return LocalAuthority.objects.none()
-    return authorities_visible_to(request.user)
+    return authorities_visible_to(request.user).only("pk", "slug", "name")
 
 
 def _inspections(request, authority_slug: str = ""):
@@ -36,7 +40,11 @@ def _inspections(request, authority_slug: str = ""):
     inspections = Inspection.objects.filter(authority__in=authorities_visible_to(request.user))
     if authority_slug:
         inspections = inspections.filter(authority__slug=authority_slug)
-    return inspections.select_related("authority").order_by("authority__name", "-start_date")
+    return (
+        inspections.select_related("authority")
+        .only("pk", "kind", "start_date", "authority__name")
+        .order_by("authority__name", "-start_date")
+    )
 
 
 def _owners(request, authority_slug: str = ""):
@@ -51,6 +59,7 @@ def _owners(request, authority_slug: str = ""):
     return (
         get_user_model()
         .objects.filter(**owned)
+        .defer(*UNNAMED_FIELDS)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
