@@ -183,7 +183,17 @@ def worst_rag(rags: Iterable[str]) -> str:
     return min(rags, key=RAG_ORDER.index)
 
 
-def finding_rollup(actions: Sequence[Action]) -> tuple[str, str]:
+class Rated(Protocol):
+    """An action as a roll-up reads it: a model, or a row read as values."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def rag(self) -> str: ...
+
+
+def finding_rollup(actions: Sequence[Rated]) -> tuple[str, str]:
     """(status, RAG) of a finding from its actions."""
     return rollup_status([a.status for a in actions]), worst_rag(a.rag for a in actions)
 

@@ -12,16 +12,18 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple, TypedDict
 
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from inspections.clocks import PlanClock
 from inspections.models import Finding, Inspection, LocalAuthority, Theme
 
-from . import impact, people, rules
+from . import impact, rules
 from .choices import RAG, FindingState, FindingStatus, Impact, Status
 from .models import Action, Evidence, Measure, MeasureValue, ProgressUpdate
 from .people import display_name
@@ -97,7 +99,7 @@ FINDING_TABLE_ORDER = (
 
 def as_finding_rows(
     findings: Iterable[Finding],
-    actions_by_finding: dict[int, list[Action]] | None = None,
+    actions_by_finding: dict[int, list[PlanAction]] | None = None,
     measures_of: dict[int, list[MeasureRow]] | None = None,
 ) -> list[FindingRow]:
     """Rows for findings fetched with `finding_rows`: their actions and measures
@@ -108,18 +110,19 @@ def as_finding_rows(
 
 def each_finding_row(
     findings: Iterable[Finding],
-    actions_by_finding: dict[int, list[Action]] | None = None,
+    actions_by_finding: dict[int, list[PlanAction]] | None = None,
     measures_of: dict[int, list[MeasureRow]] | None = None,
 ) -> Iterator[FindingRow]:
     """`as_finding_rows` one at a time, for an export that reads findings in chunks."""
     for finding in findings:
+        actions: Sequence[Action | PlanAction]
         if actions_by_finding is None:
             actions = list(finding.actions.all())
             evidence = finding.evidence_count  # type: ignore[attr-defined]
             last_update = finding.last_update  # type: ignore[attr-defined]
         else:
             actions = actions_by_finding.get(finding.pk, [])
-            evidence = sum(a.evidence_total for a in actions)  # type: ignore[attr-defined]
+            evidence = sum(a.evidence_total for a in actions_by_finding.get(finding.pk, []))
             last_update = max((a.last_update_at for a in actions if a.last_update_at), default=None)
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
@@ -169,7 +172,7 @@ def actions_where_rag(queryset: QuerySet[Action], rag: str) -> QuerySet[Action]:
     return queryset.filter(pk__in=[a.pk for a in rows if a.rag == rag])
 
 
-def finding_links(actions: Sequence[Action]) -> dict[int, list[int]]:
+def finding_links(actions: Sequence[PlanAction]) -> dict[int, list[int]]:
     """Each action's findings' pks (by action pk), in one query of the links alone:
     a prefetch would build a Finding and a related manager for each link."""
     links: dict[int, list[int]] = {}
@@ -183,9 +186,11 @@ def finding_links(actions: Sequence[Action]) -> dict[int, list[int]]:
     return links
 
 
-def by_finding(actions: Sequence[Action], links: dict[int, list[int]]) -> dict[int, list[Action]]:
+def by_finding(
+    actions: Sequence[PlanAction], links: dict[int, list[int]]
+) -> dict[int, list[PlanAction]]:
     """Each finding's actions (by finding pk), from the actions' `finding_links`."""
-    actions_of: dict[int, list[Action]] = {}
+    actions_of: dict[int, list[PlanAction]] = {}
     for action in actions:
         for finding_pk in links.get(action.pk, ()):
             actions_of.setdefault(finding_pk, []).append(action)
@@ -203,31 +208,88 @@ class Headline(TypedDict):
     rag: list[tuple[str, str, int]]
 
 
-def plan_actions(findings: QuerySet[Finding]) -> list[Action]:
-    """The actions that address these findings, each once, with what the dashboard shows.
+class Person(NamedTuple):
+    """A person as a page names them (people.display_name reads these)."""
 
-    Annotated with counts of accepted and waiting evidence, in one query; their
-    owners carry their names only. Their findings: `finding_links`.
-    """
+    pk: int
+    first_name: str
+    last_name: str
+    username: str
+
+    def get_full_name(self) -> str:  # as Django's User has it
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_username(self) -> str:
+        return self.username
+
+
+@dataclass(eq=False)
+class PlanAction:
+    """An action as the dashboard reads it: plain values, not a model instance. The
+    dashboard reads every action the plan's findings have (hundreds an authority at
+    national scale), and building each as a model costs more than reading it."""
+
+    pk: int
+    title: str
+    status: str
+    start_date: dt.date | None
+    due_date: dt.date | None
+    last_update_at: dt.datetime | None
+    rag_override: str
+    owner: Person | None
+    evidence_total: int
+    evidence_accepted: int
+    evidence_waiting: int
+
+    @cached_property
+    def rag(self) -> str:
+        """As Action.rag: a leader's override if set, else the RAG rule's."""
+        return rules.shown_rag(self.rag_override, rules.computed_rag(self, timezone.localdate()))
+
+    def get_absolute_url(self) -> str:
+        return reverse("improvement:action_detail", args=[self.pk])
+
+
+def plan_actions(findings: QuerySet[Finding]) -> list[PlanAction]:
+    """The actions that address these findings, each once, with what the dashboard
+    shows, their evidence counted, in one query. Their findings: `finding_links`."""
     addressing = Action.objects.filter(findings__in=findings.values("pk")).values("pk")
-    return list(
+    rows = (
         # pk__in, not a join: a join repeats an action once per finding and its counts with it.
         Action.objects.filter(pk__in=addressing)
-        .defer(
-            "description",
-            "success_measure",
-            "rag_override_reason",
-            "partner_agency",
-            *(f"owner__{name}" for name in people.UNNAMED_FIELDS),
-        )
-        .select_related("owner")
         .annotate(
             evidence_total=_evidence_count(),
             evidence_accepted=_evidence_count(accepted_at__isnull=False),
             evidence_waiting=_evidence_count(accepted_at__isnull=True, returned_at__isnull=True),
         )
         .order_by("due_date", "pk")
+        .values_list(
+            "pk",
+            "title",
+            "status",
+            "start_date",
+            "due_date",
+            "last_update_at",
+            "rag_override",
+            "owner_id",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+            "evidence_total",
+            "evidence_accepted",
+            "evidence_waiting",
+        )
     )
+    return [
+        PlanAction(
+            *row[:7],
+            owner=Person(*row[7:11]) if row[7] is not None else None,
+            evidence_total=row[11],
+            evidence_accepted=row[12],
+            evidence_waiting=row[13],
+        )
+        for row in rows
+    ]
 
 
 def _evidence_count(**conditions) -> Coalesce:
@@ -248,7 +310,9 @@ def _evidence_count(**conditions) -> Coalesce:
 
 
 def headline(
-    finding_ids: Iterable[int], actions: Sequence[Action], actions_of: dict[int, list[Action]]
+    finding_ids: Iterable[int],
+    actions: Sequence[PlanAction],
+    actions_of: dict[int, list[PlanAction]],
 ) -> Headline:
     """The dashboard's figures for the findings shown (the filters apply) and their actions.
 
@@ -283,21 +347,21 @@ class FindingText(NamedTuple):
 class AttentionRow:
     """An action a leader should look at now, and why (its findings: `with_findings`)."""
 
-    action: Action
+    action: PlanAction
     reasons: list[str]
     findings: list[FindingText] = field(default_factory=list)
 
     @property
     def evidence_state(self) -> str:
         """accepted, waiting or none: the best that can be said of its evidence."""
-        if self.action.evidence_accepted:  # type: ignore[attr-defined]
+        if self.action.evidence_accepted:
             return "accepted"
-        if self.action.evidence_waiting:  # type: ignore[attr-defined]
+        if self.action.evidence_waiting:
             return "waiting"
         return "none"
 
 
-def needs_attention(actions: Sequence[Action]) -> list[AttentionRow]:
+def needs_attention(actions: Sequence[PlanAction]) -> list[AttentionRow]:
     """Actions waiting for sign-off, blocked, overdue or red: sign-offs first, then by due date."""
     today = timezone.localdate()
     rows = []

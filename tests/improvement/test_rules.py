@@ -133,3 +133,46 @@ def test_a_finding_rolls_up_its_actions_statuses(statuses, expected):
 def test_a_finding_is_as_red_as_its_reddest_action():
     assert rules.worst_rag(["blue", "green", "amber"]) == "amber"
     assert rules.worst_rag([]) == "red"
+
+
+@pytest.mark.django_db
+def test_the_dashboards_plain_rows_rate_and_name_as_the_models_do(owner):
+    """plan_actions reads actions as values (PlanAction); their RAG, owner's name and
+    link must be the model's, whatever the status, dates, override and updates."""
+    from django.contrib.auth import get_user_model
+
+    from improvement.people import display_name
+    from improvement.selectors import plan_actions
+    from inspections.models import Finding
+
+    nameless = get_user_model().objects.create_user("nameless", password="x")
+    nameless.authorities.set(owner.authorities.all())
+    finding = make_finding()
+    today = timezone.localdate()
+    cases = itertools.product(
+        Status.values, [-40, -3, 10, 25, None], ["", "green"], [None, 1, 45], [owner, nameless]
+    )
+    for status, due_in, override, updated_ago, person in cases:
+        due = today + dt.timedelta(days=due_in) if due_in is not None else None
+        make_action(
+            [finding],
+            status=status,
+            start_date=today - dt.timedelta(days=60),
+            due_date=due,
+            completed_date=today if status == Status.COMPLETE else None,
+            rag_override=override,
+            rag_override_reason="Agreed at the board." if override else "",
+            last_update_at=timezone.now() - dt.timedelta(days=updated_ago)
+            if updated_ago is not None
+            else None,
+            owner=person,
+        )
+    models = {a.pk: a for a in Action.objects.select_related("owner")}
+    rows = plan_actions(Finding.objects.filter(pk=finding.pk))
+    assert len(rows) == len(models)
+    for row in rows:
+        model = models[row.pk]
+        assert row.rag == model.rag, (row, model.computed_rag())
+        assert display_name(row.owner) == display_name(model.owner)
+        assert row.get_absolute_url() == model.get_absolute_url()
+    assert {row.rag for row in rows} == {"red", "amber", "green", "blue"}
