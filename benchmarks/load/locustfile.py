@@ -4,11 +4,14 @@ Each simulated person signs in, then, with a think time of 1 to 3 s between
 steps, opens the dashboard, the actions list and an action, records progress
 now and then (reading the form's version and CSRF token first, as a browser
 does), and sometimes signs out and in again. Credentials come from the
-LOAD_ACCOUNTS environment variable ("user:password,user:password").
+LOAD_ACCOUNTS environment variable ("user:password,user:password"): each
+person takes the next account, so with as many accounts as people each signs
+in as someone else.
 
 Only ever run against 127.0.0.1 (run.py refuses anything else).
 """
 
+import itertools
 import os
 import random
 import re
@@ -21,6 +24,7 @@ from locust.contrib.fasthttp import FastHttpUser
 ACCOUNTS = [
     tuple(pair.split(":", 1)) for pair in os.environ.get("LOAD_ACCOUNTS", "").split(",") if pair
 ]
+NEXT_ACCOUNT = itertools.cycle(ACCOUNTS)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ACTION_LINK = re.compile(r'href="/actions/(\d+)/(?:\?[^"]*)?"')
 
@@ -78,7 +82,7 @@ class Person(FastHttpUser):
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
-        self.username, self.password = random.choice(ACCOUNTS)
+        self.username, self.password = next(NEXT_ACCOUNT)
         self.action_ids: list[str] = []
         self.sign_in()
 

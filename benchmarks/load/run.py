@@ -89,16 +89,32 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> list[tuple[str, st
         run(["createdb", *pg, args.database], env)
         run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
     # The demo first: its fixtures have fixed keys, which synthetic rows would take.
-    out = run([PY, "manage.py", "load_demo"], env)
+    run([PY, "manage.py", "load_demo"], env)
     if not args.reuse_database:
         run([PY, "manage.py", "generate_synthetic", "--authorities", str(args.authorities)], env)
     run([PY, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
-    # The leader records progress on any action of the demo authority.
-    return [
-        (line.split()[0], line.split()[1])
-        for line in out.splitlines()
-        if line.strip().startswith("demo.leader")
-    ]
+    # One account per simulated person, as 50 people signing in would have: leaders
+    # of the demo authority (they may record progress on any of its actions).
+    accounts = [(f"load.leader{n:02}", secrets.token_urlsafe(12)) for n in range(args.users)]
+    run([PY, "manage.py", "shell", "-c", MAKE_ACCOUNTS.format(accounts=accounts)], env)
+    return accounts
+
+
+# Run in `manage.py shell`: the accounts, made or reset, each a leader of the demo
+# authority (the authority demo.leader leads).
+MAKE_ACCOUNTS = """
+from django.contrib.auth.models import Group, User
+from improvement.choices import Role
+leaders = Group.objects.get(name=Role.LEADER)
+demo = User.objects.get(username="demo.leader").authorities.all()
+for username, password in {accounts!r}:
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name = "Load", username[-2:]
+    user.set_password(password)
+    user.save()
+    user.groups.set([leaders])
+    user.authorities.set(demo)
+"""
 
 
 def measure(config: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str, dict]:
