@@ -1,7 +1,8 @@
 """The leaders' dashboard, a finding's page and the findings download."""
 
 import hashlib
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -67,15 +68,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     leads = can_lead(request.user, authority)
     versions = plan_version(authority.pk)
 
-    def cached(key: str, make):
-        if not settings.DASHBOARD_CACHE_SECONDS:
-            return make()
-        content = caches["dashboard"].get(key)
-        if content is None:
-            content = make()
-            caches["dashboard"].set(key, content, settings.DASHBOARD_CACHE_SECONDS)
-        return content
-
     def content() -> str:
         params = request.GET.copy()
         params["authority"] = authority.slug
@@ -83,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             params, queryset=findings_visible_to(request.user), request=request
         )
         summary = filter_summary(finding_filter.form, request, defaults=FindingFilter.DEFAULTS)
-        ofsted = cached(
+        ofsted = _cached(
             _cache_key("ofsted", request, authority, authorities, leads, versions.everything),
             lambda: _ofsted_parts(request, authority, authorities, finding_filter, summary),
         )
@@ -97,12 +89,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             request=request,
         )
 
-    page = cached(
+    page = _cached(
         _cache_key("page", request, authority, authorities, leads, versions.anything), content
     )
     return render(
         request, "improvement/dashboard.html", {"authority": authority, "content": mark_safe(page)}
     )
+
+
+def _cached(key: str, make: Callable[[], Any]) -> Any:
+    """The cached copy under `key`, or what `make` gives, kept for next time."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return make()
+    content = caches["dashboard"].get(key)
+    if content is None:
+        content = make()
+        caches["dashboard"].set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+    return content
 
 
 def _cache_key(
