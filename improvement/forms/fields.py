@@ -48,6 +48,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class PlanDateField(forms.DateField):
+    """A date a person types: the browser's date picker, within the plan's life
+    (`plausible_date`), with the form's own words when it is missing or not a date."""
+
+    widget = DateInput
+    default_validators = [plausible_date]
+
+    def __init__(self, *, invalid: str, missing: str = "", **kwargs):
+        messages = {"invalid": invalid} | ({"required": missing} if missing else {})
+        super().__init__(error_messages=messages, **kwargs)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return display_name(obj)

@@ -12,9 +12,9 @@ from ..access import assignable_owners
 from ..choices import Direction, Frequency, Unit
 from ..models import Action, Measure, MeasureValue
 from .fields import (
-    DateInput,
     FindingsChoiceField,
     PersonChoiceField,
+    PlanDateField,
     TextField,
     plausible_date,
 )
@@ -80,14 +80,10 @@ class MeasureForm(forms.Form):
         error_messages={"required": "Choose how often it is measured"},
     )
     target = figure_field("Target")
-    target_date = forms.DateField(
+    target_date = PlanDateField(
         label="Target date",
-        widget=DateInput,
-        validators=[plausible_date],
-        error_messages={
-            "required": "Enter the date the target should be met by",
-            "invalid": "Enter the target date as a real date",
-        },
+        missing="Enter the date the target should be met by",
+        invalid="Enter the target date as a real date",
     )
     interim_targets = forms.CharField(
         label="Interim targets (optional)",

@@ -10,12 +10,11 @@ from ..access import assignable_owners
 from ..choices import FindingState
 from ..models import Action, Status, Team
 from .fields import (
-    DateInput,
     FindingChoiceField,
     FindingsChoiceField,
     PersonChoiceField,
+    PlanDateField,
     TextField,
-    plausible_date,
 )
 
 
@@ -47,21 +46,13 @@ class ActionForm(forms.Form):
         required=False,
         choices=[("", "Not set")] + list(Action.Priority.choices),
     )
-    start_date = forms.DateField(
-        label="Start date",
-        required=False,
-        widget=DateInput,
-        validators=[plausible_date],
-        error_messages={"invalid": "Enter the start date as a real date"},
+    start_date = PlanDateField(
+        label="Start date", required=False, invalid="Enter the start date as a real date"
     )
-    due_date = forms.DateField(
+    due_date = PlanDateField(
         label="Due date",
-        widget=DateInput,
-        validators=[plausible_date],
-        error_messages={
-            "required": "Enter the date the action is due",
-            "invalid": "Enter the due date as a real date",
-        },
+        missing="Enter the date the action is due",
+        invalid="Enter the due date as a real date",
     )
     success_measure = TextField(
         label="How will we know it worked?",
@@ -166,23 +157,19 @@ class FindingStateForm(forms.Form):
 class PlanDatesForm(forms.Form):
     """The statutory clock's dates for one inspection."""
 
-    report_received_date = forms.DateField(
+    report_received_date = PlanDateField(
         label="Date the final report was received",
         required=False,
-        widget=DateInput,
-        validators=[plausible_date],
-        error_messages={"invalid": "Enter the date the report was received as a real date"},
+        invalid="Enter the date the report was received as a real date",
     )
     priority_actions = forms.BooleanField(
         label="The focused visit named priority actions (a draft plan is due in 20 working days)",
         required=False,
     )
-    plan_submitted_date = forms.DateField(
+    plan_submitted_date = PlanDateField(
         label="Date the action plan was sent to Ofsted",
         required=False,
-        widget=DateInput,
-        validators=[plausible_date],
-        error_messages={"invalid": "Enter the date the plan was sent as a real date"},
+        invalid="Enter the date the plan was sent as a real date",
     )
 
     def __init__(self, *args, inspection, **kwargs):

@@ -7,7 +7,7 @@ from .. import rules
 from ..choices import OWNER_STATUSES
 from ..models import RAG, Action, Evidence, Status
 from ..uploads import validate_evidence_file
-from .fields import DateInput, TextField, plausible_date, resubmitted
+from .fields import PlanDateField, TextField, resubmitted
 
 
 class ProgressForm(forms.Form):
@@ -26,13 +26,11 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter a note about the progress made"},
     )
-    due_date = forms.DateField(
+    due_date = PlanDateField(
         label="Due date",
         required=False,
-        validators=[plausible_date],
-        widget=DateInput,
         help_text="Change this only if the due date has moved. The original date is kept.",
-        error_messages={"invalid": "Enter the due date as a real date"},
+        invalid="Enter the due date as a real date",
     )
     due_date_reason = TextField(
         label="Why has the due date moved?",

@@ -6,7 +6,7 @@ from django import forms
 
 from inspections.models import Inspection
 
-from .fields import DateInput, TextField, plausible_date
+from .fields import PlanDateField, TextField
 
 COMMENT = re.compile(r"comment_\d{1,12}")
 
@@ -27,23 +27,15 @@ class ReportPeriodForm(forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": "Choose a local authority you work for"},
     )
-    start = forms.DateField(
+    start = PlanDateField(
         label="From",
-        validators=[plausible_date],
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the first day of the period",
-            "invalid": "Enter the first day as a real date",
-        },
+        missing="Enter the first day of the period",
+        invalid="Enter the first day as a real date",
     )
-    end = forms.DateField(
+    end = PlanDateField(
         label="To",
-        validators=[plausible_date],
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the last day of the period",
-            "invalid": "Enter the last day as a real date",
-        },
+        missing="Enter the last day of the period",
+        invalid="Enter the last day as a real date",
     )
 
     inspections = InspectionsField(
