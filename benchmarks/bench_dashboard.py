@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_postgres import recreate_postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/ofsted_bench"
 
@@ -121,7 +123,7 @@ def run_child(args) -> None:
     call_command("collectstatic", "--noinput", verbosity=0)  # as production serves them
     scale = args.scales[0]
     if connection.vendor == "postgresql":
-        _recreate_postgres_database()
+        recreate_postgres_database()
     call_command("migrate", verbosity=0)
     size = (
         {"inspections": 4, "findings": 28, "actions": 6, "updates": 10}
@@ -181,17 +183,6 @@ def _measure(client, url: str, runs: int, before=None) -> tuple[float, float, in
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return statistics.median(times), p95, len(queries)
-
-
-def _recreate_postgres_database() -> None:
-    import psycopg
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    connection.close()
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        c.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

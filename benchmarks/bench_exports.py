@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_postgres import recreate_postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/wt_exports_bench"
 AUTHORITIES, INSPECTIONS, FINDINGS = 150, 3, 6
@@ -111,7 +113,7 @@ def setup(actions: int) -> dict:
     from inspections.models import Finding, LocalAuthority
 
     start = time.perf_counter()
-    _recreate_postgres_database()
+    recreate_postgres_database()
     call_command("migrate", verbosity=0)
     rng = random.Random(16)
     generate(
@@ -312,19 +314,6 @@ def _rss_mb(field: str) -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"{field} not in /proc/self/status")
-
-
-def _recreate_postgres_database() -> None:
-    import psycopg
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or "bench" not in name:
-        raise SystemExit('Give a PostgreSQL database with "bench" in its name: it is dropped.')
-    connection.close()
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        c.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":
