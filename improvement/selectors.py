@@ -121,9 +121,10 @@ def each_finding_row(
             evidence = finding.evidence_count  # type: ignore[attr-defined]
             last_update = finding.last_update  # type: ignore[attr-defined]
         else:
-            actions = actions_by_finding.get(finding.pk, [])
-            evidence = sum(a.evidence_total for a in actions_by_finding.get(finding.pk, []))
-            last_update = max((a.last_update_at for a in actions if a.last_update_at), default=None)
+            planned = actions_by_finding.get(finding.pk, [])
+            actions = planned
+            evidence = sum(a.evidence_total for a in planned)
+            last_update = max((a.last_update_at for a in planned if a.last_update_at), default=None)
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
         if measures_of is None:
@@ -240,11 +241,12 @@ class PlanAction:
     evidence_total: int
     evidence_accepted: int
     evidence_waiting: int
+    today: dt.date  # the day it was read on, which its RAG is worked out for
 
     @cached_property
     def rag(self) -> str:
         """As Action.rag: a leader's override if set, else the RAG rule's."""
-        return rules.shown_rag(self.rag_override, rules.computed_rag(self, timezone.localdate()))
+        return rules.shown_rag(self.rag_override, rules.computed_rag(self, self.today))
 
     def get_absolute_url(self) -> str:
         return reverse("improvement:action_detail", args=[self.pk])
@@ -280,6 +282,7 @@ def plan_actions(findings: QuerySet[Finding]) -> list[PlanAction]:
             "evidence_waiting",
         )
     )
+    today = timezone.localdate()
     return [
         PlanAction(
             *row[:7],
@@ -287,6 +290,7 @@ def plan_actions(findings: QuerySet[Finding]) -> list[PlanAction]:
             evidence_total=row[11],
             evidence_accepted=row[12],
             evidence_waiting=row[13],
+            today=today,
         )
         for row in rows
     ]
