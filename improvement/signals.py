@@ -63,14 +63,18 @@ def _authority_id(instance):
     return value
 
 
-def _row_saved(sender, instance, created=False, **kwargs) -> None:
+def _changed(instance, scope: Scope) -> None:
+    """Record a change to the plan of the authority the row belongs to."""
     pk = _authority_id(instance)
-    plan_changed(None if pk is None else [pk], _scope(instance, created=created))
+    plan_changed(None if pk is None else [pk], scope)
+
+
+def _row_saved(sender, instance, created=False, **kwargs) -> None:
+    _changed(instance, _scope(instance, created=created))
 
 
 def _row_deleted(sender, instance, **kwargs) -> None:
-    pk = _authority_id(instance)
-    plan_changed(None if pk is None else [pk], _scope(instance, deleted=True))
+    _changed(instance, _scope(instance, deleted=True))
 
 
 def _theme_changed(sender, instance, **kwargs) -> None:
@@ -91,13 +95,9 @@ def _links_changed(sender, instance, action, **kwargs) -> None:
     if isinstance(instance, Theme):
         plan_changed(None)
     elif sender is Finding.themes.through:
-        # A finding's themes: the recurring themes, which are not progress.
-        pk = _authority_id(instance)
-        plan_changed(None if pk is None else [pk])
+        _changed(instance, Scope.ALL)  # a finding's themes: the recurring themes
     else:
-        # An action's findings or a measure's links, from either end: progress.
-        pk = _authority_id(instance)
-        plan_changed(None if pk is None else [pk], Scope.PROGRESS)
+        _changed(instance, Scope.PROGRESS)  # an action's findings, a measure's links
 
 
 def connect() -> None:
