@@ -1,5 +1,7 @@
 """Filters for the findings table and the actions list. State lives in the query string."""
 
+from collections.abc import Callable, Sequence
+
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -10,7 +12,7 @@ from inspections.models import Inspection, JudgementArea, LocalAuthority, Theme
 from .access import authorities_visible_to
 from .choices import RAG, FindingState, FindingStatus, Impact, Status
 from .models import Action
-from .people import UNNAMED_FIELDS, display_name
+from .people import PERSON_FIELDS, Person, display_name
 from .selectors import (
     actions_where_rag,
     findings_in_state,
@@ -24,14 +26,56 @@ ALL = "All"
 STATE_CHOICES = [*FindingState.choices, ("all", "Any state")]
 
 
-# The filters' choices load only what their options show: a list of every authority,
-# inspection or owner is built into model instances for each page that shows it.
+# The filters' options are read as plain rows, one query of the columns they show:
+# a list of every authority, inspection or owner would otherwise be built into
+# model instances, through a server-side cursor on PostgreSQL (three round trips),
+# for each page that shows it.
+
+
+class PlainOptions(django_filters.fields.ModelChoiceIterator):
+    """A model choice field's options from `option_fields` (the value first), each
+    labelled by `option_label(row)`, in the queryset's order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for row in self.queryset.values_list(*self.field.option_fields):
+            yield (row[0], self.field.option_label(row))
+
+
+class PlainOptionsField(django_filters.fields.ModelChoiceField):
+    """A ModelChoiceField whose <select> options are plain rows (PlainOptions). What
+    it checks and cleans a choice to is unchanged: the chosen model instance."""
+
+    iterator = PlainOptions
+
+    def __init__(
+        self,
+        *args,
+        option_fields: Sequence[str],
+        option_label: Callable[[tuple], str],
+        instance_label: Callable[[object], str] = str,
+        **kwargs,
+    ):
+        self.option_fields = option_fields
+        self.option_label = option_label
+        self.instance_label = instance_label
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return self.instance_label(obj)
+
+
+class PlainOptionsFilter(django_filters.ModelChoiceFilter):
+    field_class = PlainOptionsField
 
 
 def _authorities(request):
     if request is None:
         return LocalAuthority.objects.none()
-    return authorities_visible_to(request.user).only("pk", "slug", "name")
+    return authorities_visible_to(request.user)
 
 
 def _inspections(request, authority_slug: str = ""):
@@ -40,11 +84,7 @@ def _inspections(request, authority_slug: str = ""):
     inspections = Inspection.objects.filter(authority__in=authorities_visible_to(request.user))
     if authority_slug:
         inspections = inspections.filter(authority__slug=authority_slug)
-    return (
-        inspections.select_related("authority")
-        .only("pk", "kind", "start_date", "authority__name")
-        .order_by("authority__name", "-start_date")
-    )
+    return inspections.order_by("authority__name", "-start_date")
 
 
 def _owners(request, authority_slug: str = ""):
@@ -59,32 +99,33 @@ def _owners(request, authority_slug: str = ""):
     return (
         get_user_model()
         .objects.filter(**owned)
-        .defer(*UNNAMED_FIELDS)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
 
 
-class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
+class OwnerChoiceFilter(PlainOptionsFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", _owners)
         kwargs.setdefault("empty_label", ALL)
-        super().__init__(*args, **kwargs)
-
-    @property
-    def field(self):
-        field = super().field
-        field.label_from_instance = display_name
-        return field
+        super().__init__(
+            *args,
+            option_fields=PERSON_FIELDS,
+            option_label=lambda row: display_name(Person(*row)),
+            instance_label=display_name,
+            **kwargs,
+        )
 
 
 def _authority_filter(field_name: str):
-    return django_filters.ModelChoiceFilter(
+    return PlainOptionsFilter(
         label="Local authority",
         queryset=_authorities,
         to_field_name="slug",
         field_name=field_name,
         empty_label=ALL,
+        option_fields=("slug", "name"),
+        option_label=lambda row: row[1],
     )
 
 
@@ -108,7 +149,7 @@ class SemiJoinMixin:
         return qs.filter(pk__in=matching.values("pk"))
 
 
-class SemiJoinModelChoiceFilter(SemiJoinMixin, django_filters.ModelChoiceFilter):
+class SemiJoinModelChoiceFilter(SemiJoinMixin, PlainOptionsFilter):
     pass
 
 
@@ -122,6 +163,8 @@ def _inspection_filter(field_name: str):
         queryset=_inspections,
         field_name=field_name,
         empty_label=ALL,
+        option_fields=("pk", "authority__name", "kind", "start_date"),
+        option_label=lambda row: f"{row[1]}: {Inspection.describe(*row[2:])}",
     )
 
 
@@ -132,6 +175,8 @@ def _theme_filter(field_name: str):
         to_field_name="slug",
         field_name=field_name,
         empty_label=ALL,
+        option_fields=("slug", "name"),
+        option_label=lambda row: row[1],
     )
 
 

@@ -24,7 +24,7 @@ from .choices import RAG, FindingState, FindingStatus, Status
 from .models import Action, BoardReport, Evidence, Measure, MeasureValue, ProgressUpdate
 from .people import display_name
 from .rules import action_state_at, is_overdue, rollup_status, worst_rag
-from .selectors import findings_in_state, recurring_themes
+from .selectors import RecurringInspection, findings_in_state, recurring_themes
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -294,18 +294,20 @@ def _figure(value: Decimal | None) -> str | None:
 
 
 def _inspection_label(inspection) -> str:
-    when = f"{inspection.start_date:%B %Y}" if inspection.start_date else "date not known"
-    return f"{inspection.get_kind_display()}, {when}"
+    return Inspection.describe(inspection.kind, inspection.start_date)
 
 
 def _recurring(findings: list[Finding]) -> list[dict]:
     """Themes raised in more than one inspection, oldest first (undated visits last)."""
+    links = [
+        (theme.pk, theme.name, RecurringInspection(i.pk, i.kind, i.start_date), None)
+        for finding in findings
+        for i in [finding.inspection]
+        for theme in finding.themes.all()
+    ]
     return [
-        {
-            "theme": row["theme"].name,
-            "inspections": [_inspection_label(i) for i, _ in row["inspections"]],
-        }
-        for row in recurring_themes(findings)
+        {"theme": row["theme"], "inspections": [i.label for i, _ in row["inspections"]]}
+        for row in recurring_themes(links)
     ]
 
 

@@ -19,14 +19,15 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from inspections.clocks import PlanClock
-from inspections.models import Finding, Inspection, LocalAuthority, Theme
+from inspections.models import Finding, Inspection, LocalAuthority
 
 from . import impact, rules
 from .choices import RAG, FindingState, FindingStatus, Impact, Status
 from .models import Action, Evidence, Measure, MeasureValue, ProgressUpdate
-from .people import display_name
+from .people import Person, display_name
 
 
 @dataclass
@@ -207,21 +208,6 @@ class Headline(TypedDict):
     due_soon: int
     due_soon_days: int
     rag: list[tuple[str, str, int]]
-
-
-class Person(NamedTuple):
-    """A person as a page names them (people.display_name reads these)."""
-
-    pk: int
-    first_name: str
-    last_name: str
-    username: str
-
-    def get_full_name(self) -> str:  # as Django's User has it
-        return f"{self.first_name} {self.last_name}".strip()
-
-    def get_username(self) -> str:
-        return self.username
 
 
 @dataclass(eq=False)
@@ -429,42 +415,102 @@ def latest_graded_and_visit(
     return graded, visit
 
 
+class RecurringInspection(NamedTuple):
+    """An inspection as the recurring themes list it: "Focused visit, March 2024"."""
+
+    pk: int
+    kind: str
+    start_date: dt.date | None
+
+    @property
+    def label(self) -> str:
+        return Inspection.describe(self.kind, self.start_date)
+
+    @property
+    def kind_label(self) -> str:
+        return Inspection.kind_label(self.kind)
+
+
+class RecurringFinding(NamedTuple):
+    """A finding under a recurring theme: its words, shortened, and its state in the plan."""
+
+    pk: int
+    text: str  # its first 14 words
+    url: str
+    state: str  # a FindingState, or "" when no one has set one (it is open)
+    carried_on_by: RecurringInspection | None  # the inspection of the finding superseding it
+
+    @property
+    def state_label(self) -> str:
+        return FindingState(self.state).label if self.state else ""
+
+
 class RecurringTheme(TypedDict):
-    theme: Theme
-    inspections: list[tuple[Inspection, list[Finding]]]
+    theme: str
+    inspections: list[tuple[RecurringInspection, list[RecurringFinding]]]
 
 
-def recurring_themes(findings: Sequence[Finding]) -> list[RecurringTheme]:
-    """Themes raised in more than one inspection: the inspections oldest first (undated last).
+def recurring_themes(
+    links: Iterable[tuple[int, str, RecurringInspection, RecurringFinding | None]],
+) -> list[RecurringTheme]:
+    """Themes raised in more than one inspection, by name, with the inspections oldest
+    first (undated last), each with its findings in the order given.
 
-    `findings` need their inspection and themes loaded (select/prefetch).
+    `links` are (theme pk, theme name, inspection, finding): one per theme a finding has.
     """
-    by_theme: dict[Theme, dict[Inspection, list[Finding]]] = {}
-    for finding in findings:
-        for theme in finding.themes.all():
-            by_theme.setdefault(theme, {}).setdefault(finding.inspection, []).append(finding)
+    by_theme: dict[tuple[str, int], dict[RecurringInspection, list[RecurringFinding]]] = {}
+    for theme_pk, name, inspection, finding in links:
+        findings = by_theme.setdefault((name, theme_pk), {}).setdefault(inspection, [])
+        if finding is not None:
+            findings.append(finding)
     return [
         {
-            "theme": theme,
+            "theme": name,
             "inspections": sorted(
                 inspections.items(),
                 key=lambda item: (item[0].start_date is None, item[0].start_date, item[0].pk),
             ),
         }
-        for theme, inspections in sorted(by_theme.items(), key=lambda item: item[0].name)
+        for (name, _), inspections in sorted(by_theme.items(), key=lambda item: item[0])
         if len(inspections) > 1
     ]
 
 
 def authority_recurring_themes(authority: LocalAuthority) -> list[RecurringTheme]:
-    findings = (
-        Finding.objects.filter(inspection__authority=authority, themes__isnull=False)
-        .distinct()
-        .select_related("inspection", "plan_state__superseded_by__inspection")
-        .prefetch_related("themes")
-        .order_by("inspection_id", "order")
+    """`recurring_themes` of the authority's findings, read in one query of plain values."""
+    rows = (
+        Finding.themes.through.objects.filter(finding__inspection__authority=authority)
+        .order_by("finding__inspection_id", "finding__order", "finding_id")
+        .values_list(
+            "theme_id",
+            "theme__name",
+            "finding__inspection_id",
+            "finding__inspection__kind",
+            "finding__inspection__start_date",
+            "finding_id",
+            "finding__text",
+            "finding__plan_state__state",
+            "finding__plan_state__superseded_by__inspection_id",
+            "finding__plan_state__superseded_by__inspection__kind",
+            "finding__plan_state__superseded_by__inspection__start_date",
+        )
     )
-    return recurring_themes(list(findings))
+    findings: dict[int, RecurringFinding] = {}  # each shortened and linked once, not per theme
+    links = []
+    for row in rows:
+        theme_pk, name, inspection_pk, kind, start, pk, text, state = row[:8]
+        later_pk, later_kind, later_start = row[8:]
+        if pk not in findings:
+            findings[pk] = RecurringFinding(
+                pk,
+                Truncator(text).words(14),
+                reverse("improvement:finding_detail", args=[pk]),
+                state or "",
+                RecurringInspection(later_pk, later_kind, later_start) if later_pk else None,
+            )
+        inspection = RecurringInspection(inspection_pk, kind, start)
+        links.append((theme_pk, name, inspection, findings[pk]))
+    return recurring_themes(links)
 
 
 @dataclass

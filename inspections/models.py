@@ -209,11 +209,21 @@ class Inspection(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = f"{self.start_date:%B %Y}" if self.start_date else "date not known"
-        return f"{self.authority}: {self.get_kind_display()}, {when}"
+        return f"{self.authority.name}: {self.describe(self.kind, self.start_date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:inspections_inspection_change", args=[self.pk])
+
+    @staticmethod
+    def describe(kind: str, start_date: date | None) -> str:
+        """How an inspection is named in lists: "Focused visit, March 2024"."""
+        when = f"{start_date:%B %Y}" if start_date else "date not known"
+        return f"{Inspection.kind_label(kind)}, {when}"
+
+    @staticmethod
+    def kind_label(kind: str) -> str:
+        """The kind's label, as get_kind_display gives it (the value itself if unknown)."""
+        return dict(Inspection.Kind.choices).get(kind, kind)
 
     def plan_clock(self, today: date | None = None) -> PlanClock | None:
         """When the action plan is due after this inspection, if one is."""

@@ -162,16 +162,6 @@ def tag(text, colour: str = "", hidden: str = "", prefix: str = "", suffix: str 
 
 
 @register.filter
-def plan_state(finding):
-    """The finding's state record (select_related), or None if no one has set one.
-
-    `finding.plan_state` in a template costs a dir() of the finding each time the
-    record is missing; a page of recurring themes asks it hundreds of times.
-    """
-    return getattr(finding, "plan_state", None)
-
-
-@register.filter
 def may_own_actions(user) -> bool:
     """Managers and leaders own actions; viewers never do, so "My actions" is not for them."""
     from improvement.access import has_role

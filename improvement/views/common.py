@@ -92,7 +92,9 @@ def filter_summary(
         value = form.cleaned_data.get(name)
         if value in (None, "") or defaults.get(name) == value:
             continue
-        choices = dict(getattr(field, "choices", []) or [])
-        shown = choices.get(value, value) if isinstance(value, str) else value
+        if hasattr(field, "label_from_instance"):  # a model chosen: named as its option
+            shown = field.label_from_instance(value)
+        else:
+            shown = dict(getattr(field, "choices", []) or []).get(value, value)
         parts.append(f"{field.label}: {shown}")
     return "; ".join(str(p) for p in parts)

@@ -1,4 +1,6 @@
 import datetime as dt
+import html
+import re
 from io import BytesIO
 
 import pytest
@@ -124,3 +126,30 @@ def test_a_chosen_authority_narrows_the_inspection_and_owner_lists(client, leade
         if url == URL:  # the actions list can show every authority at once
             assert elsewhere in set(everything.form.fields["owner"].queryset)
             assert len(everything.form.fields["inspection"].queryset) == 2
+
+
+def test_the_filters_options_name_what_they_offer_and_keep_the_choice(client, leader, actions):
+    """The filters' options are read as plain rows (filters.PlainOptions): each shows the
+    same value and words the model would, and the chosen one stays selected."""
+    leader.first_name, leader.last_name = "Lee", "Leader"
+    leader.save()
+    authority = actions["main"].authority
+    inspection = actions["main"].findings.get().inspection
+    client.force_login(leader)
+    response = client.get(URL, {"owner": leader.pk, "inspection": inspection.pk})
+    page = html.unescape(response.content.decode())
+
+    def options(name):
+        select = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', page, re.S)
+        found = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select[1])
+        return [(value, words, bool(selected)) for value, selected, words in found]
+
+    assert options("authority") == [("", "All", True), (authority.slug, authority.name, False)]
+    assert options("inspection") == [
+        ("", "All", False),
+        (str(inspection.pk), str(inspection), True),
+    ]
+    assert (str(leader.pk), "Lee Leader", True) in options("owner")
+    assert ("contingency-planning", "Contingency planning", False) in options("theme")
+    assert "Owner: Lee Leader" in page
+    assert {a.title for a in response.context["page"].object_list} == {"Late one"}

@@ -109,8 +109,9 @@ def test_findings_roll_up_status_and_rag_from_their_actions(client, leader, plan
 def test_recurring_themes_list_the_inspections_in_date_order(client, leader, plan):
     client.force_login(leader)
     recurring = client.get(URL).context["recurring"]
-    assert [r["theme"].name for r in recurring] == ["Contingency planning"]
-    assert [i for i, _ in recurring[0]["inspections"]] == [plan["visit"], plan["inspection"]]
+    assert [r["theme"] for r in recurring] == ["Contingency planning"]
+    inspections = [i.pk for i, _ in recurring[0]["inspections"]]
+    assert inspections == [plan["visit"].pk, plan["inspection"].pk]
 
 
 @pytest.mark.parametrize(

@@ -100,3 +100,8 @@ def test_recurring_themes_say_which_later_finding_carries_an_old_one_on(
     )
     body = client.get(reverse("improvement:dashboard")).content.decode()
     assert "carried on by the standard inspection of March 2023" in body
+    client.post(_url(new), {"state": "closed", "reason": "Done with."})
+    body = client.get(reverse("improvement:dashboard")).content.decode()
+    assert "carried on by the standard inspection of March 2023" in body
+    closed = f'href="/findings/{new.pk}/">“{new.text}”</a> <span class="govuk-body-s">(closed)'
+    assert closed in body
