@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, NamedTuple, TypedDict
 
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -124,7 +124,7 @@ def each_finding_row(
         else:
             planned = actions_by_finding.get(finding.pk, [])
             actions = planned
-            evidence = sum(a.evidence_total for a in planned)
+            evidence = sum(a.evidence.total for a in planned)
             last_update = max((a.last_update_at for a in planned if a.last_update_at), default=None)
         status, rag = rules.finding_rollup(actions)
         owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
@@ -174,12 +174,13 @@ def actions_where_rag(queryset: QuerySet[Action], rag: str) -> QuerySet[Action]:
     return queryset.filter(pk__in=[a.pk for a in rows if a.rag == rag])
 
 
-def finding_links(actions: Sequence[PlanAction]) -> dict[int, list[int]]:
-    """Each action's findings' pks (by action pk), in one query of the links alone:
-    a prefetch would build a Finding and a related manager for each link."""
+def finding_links(findings: QuerySet[Finding]) -> dict[int, list[int]]:
+    """Which of these findings each action addresses: their pks by action pk, in one
+    query of the links alone (a prefetch would build a Finding and a related manager
+    for each link)."""
     links: dict[int, list[int]] = {}
     rows = (
-        Action.findings.through.objects.filter(action__in=[a.pk for a in actions])
+        Action.findings.through.objects.filter(finding__in=findings.values("pk"))
         .order_by("finding_id")
         .values_list("action_id", "finding_id")
     )
@@ -224,9 +225,7 @@ class PlanAction:
     last_update_at: dt.datetime | None
     rag_override: str
     owner: Person | None
-    evidence_total: int
-    evidence_accepted: int
-    evidence_waiting: int
+    evidence: EvidenceCounts
     today: dt.date  # the day it was read on, which its RAG is worked out for
 
     @cached_property
@@ -240,16 +239,11 @@ class PlanAction:
 
 def plan_actions(findings: QuerySet[Finding]) -> list[PlanAction]:
     """The actions that address these findings, each once, with what the dashboard
-    shows, their evidence counted, in one query. Their findings: `finding_links`."""
+    shows and their evidence counted, in two queries. Their findings: `finding_links`."""
     addressing = Action.objects.filter(findings__in=findings.values("pk")).values("pk")
     rows = (
-        # pk__in, not a join: a join repeats an action once per finding and its counts with it.
+        # pk__in, not a join: a join repeats an action once per finding.
         Action.objects.filter(pk__in=addressing)
-        .annotate(
-            evidence_total=_evidence_count(),
-            evidence_accepted=_evidence_count(accepted_at__isnull=False),
-            evidence_waiting=_evidence_count(accepted_at__isnull=True, returned_at__isnull=True),
-        )
         .order_by("due_date", "pk")
         .values_list(
             "pk",
@@ -263,40 +257,52 @@ def plan_actions(findings: QuerySet[Finding]) -> list[PlanAction]:
             "owner__first_name",
             "owner__last_name",
             "owner__username",
-            "evidence_total",
-            "evidence_accepted",
-            "evidence_waiting",
         )
     )
+    evidence = evidence_counts(addressing)
     today = timezone.localdate()
     return [
         PlanAction(
             *row[:7],
             owner=Person(*row[7:11]) if row[7] is not None else None,
-            evidence_total=row[11],
-            evidence_accepted=row[12],
-            evidence_waiting=row[13],
+            evidence=evidence.get(row[0], NO_EVIDENCE),
             today=today,
         )
         for row in rows
     ]
 
 
-def _evidence_count(**conditions) -> Coalesce:
-    """How much of an action's evidence meets the conditions, as a subquery per action.
+class EvidenceCounts(NamedTuple):
+    """How much evidence an action has: in all, accepted, and waiting for a decision."""
 
-    Not a join and GROUP BY: grouped over the join, PostgreSQL joined every action of
-    every authority to its evidence before picking one plan's (63 ms at 100,000
-    actions; 4 ms this way).
+    total: int
+    accepted: int
+    waiting: int
+
+
+NO_EVIDENCE = EvidenceCounts(0, 0, 0)
+
+
+def evidence_counts(actions: QuerySet) -> dict[int, EvidenceCounts]:
+    """EvidenceCounts of each action (by pk) that has evidence, in one grouped query.
+
+    `actions` is a query of action pks. One pass over their evidence rather than a
+    subquery per count for each action, which PostgreSQL runs three times an action
+    (4.1 ms for an authority's 672 actions at 100,000; 0.9 ms grouped).
     """
-    counted = (
-        Evidence.objects.filter(action=OuterRef("pk"), **conditions)
+    waiting = Q(accepted_at__isnull=True, returned_at__isnull=True)
+    rows = (
+        Evidence.objects.filter(action__in=actions)
         .order_by()
         .values("action")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            waiting=Count("pk", filter=waiting),
+        )
+        .values_list("action", "total", "accepted", "waiting")
     )
-    return Coalesce(Subquery(counted), 0)
+    return {action: EvidenceCounts(*counts) for action, *counts in rows}
 
 
 def headline(
@@ -344,9 +350,9 @@ class AttentionRow:
     @property
     def evidence_state(self) -> str:
         """accepted, waiting or none: the best that can be said of its evidence."""
-        if self.action.evidence_accepted:
+        if self.action.evidence.accepted:
             return "accepted"
-        if self.action.evidence_waiting:
+        if self.action.evidence.waiting:
             return "waiting"
         return "none"
 

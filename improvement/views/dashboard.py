@@ -175,7 +175,7 @@ def _progress(
     )
     findings = Finding.objects.filter(pk__in=ids)
     actions = selectors.plan_actions(findings)
-    actions_of = selectors.by_finding(actions, selectors.finding_links(actions))
+    actions_of = selectors.by_finding(actions, selectors.finding_links(findings))
     measures_of = selectors.measures_by_finding(findings)
     page = paginate(request, ids)
     shown = Finding.objects.filter(pk__in=list(page.object_list))

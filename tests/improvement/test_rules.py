@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from improvement import rules
 from improvement.models import Action, Status
-from tests.helpers import make_action, make_finding
+from tests.helpers import make_action, make_evidence, make_finding
 
 TODAY = dt.date(2024, 6, 1)
 
@@ -167,6 +167,16 @@ def test_the_dashboards_plain_rows_rate_and_name_as_the_models_do(owner):
             else None,
             owner=person,
         )
+    # Evidence of each kind on some of them: accepted, waiting, returned, and a mix.
+    now = timezone.now()
+    decided = {
+        "accepted": {"accepted_at": now, "accepted_by": owner},
+        "waiting": {},
+        "returned": {"returned_at": now, "returned_by": owner, "return_comment": "Not dated."},
+    }
+    for i, action in enumerate(Action.objects.order_by("pk")[:40]):
+        for kind in list(decided)[: i % 4] + list(decided)[i % 3 : i % 3 + 1] * (i % 2):
+            make_evidence(action, owner, **decided[kind])
     models = {a.pk: a for a in Action.objects.select_related("owner")}
     rows = plan_actions(Finding.objects.filter(pk=finding.pk))
     assert len(rows) == len(models)
@@ -175,4 +185,12 @@ def test_the_dashboards_plain_rows_rate_and_name_as_the_models_do(owner):
         assert row.rag == model.rag, (row, model.computed_rag())
         assert display_name(row.owner) == display_name(model.owner)
         assert row.get_absolute_url() == model.get_absolute_url()
+        evidence = model.evidence.all()
+        assert row.evidence == (
+            len(evidence),
+            sum(1 for e in evidence if e.accepted_at),
+            sum(1 for e in evidence if not e.accepted_at and not e.returned_at),
+        )
+    assert {row.evidence.waiting for row in rows} >= {0, 1, 2}
+    assert {row.evidence.accepted for row in rows} >= {0, 1, 2}
     assert {row.rag for row in rows} == {"red", "amber", "green", "blue"}
