@@ -3,8 +3,9 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 # Python 3.12 or newer: from PYTHON, pyenv, or the PATH.
-PYTHON ?= $(shell for p in python3.14 python3.13 python3.12; do command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done; \
-	ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | head -1)
+# The first that runs and is 3.12+ (one path, even when several would do).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: run test install lock lint format migrations-check demo clean

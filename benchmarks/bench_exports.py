@@ -198,9 +198,13 @@ def measure(mode: str) -> dict:
     client.get("/actions/?authority=synthetic-000")  # warm up: templates, the ORM's caches
     queryset = Action.objects.visible_to(admin).for_list()  # as the export read it before
     # The columns as they were: a related manager's findings, Django's label lookups.
+    # Read from model instances: the authority's, team's and findings' names through them.
     old = {
+        "Authority": lambda a: a.authority.name,
+        "Team": lambda a: a.team.name if a.team else "",
         "Findings": lambda a: "\n".join(_old_finding_in_full(f) for f in a.findings.all()),
         "Status": lambda a: a.get_status_display(),
+        "RAG": lambda a: a.get_rag_display(),
     }
     old_columns = [
         Column(c.header, old.get(c.header, c.value), c.kind, c.width) for c in ACTION_COLUMNS

@@ -1,16 +1,14 @@
 """The columns of each download, declared once (see tables.Column), and the rows
 each of the plan's downloads holds for a person."""
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
-from inspections.models import Inspection, LocalAuthority
+from inspections.models import LocalAuthority
 
 from . import selectors
 from .access import authorities_administered_by, findings_visible_to
@@ -40,37 +38,25 @@ FINDING_COLUMNS = [
 ]
 
 
-def _finding_in_full(finding) -> str:
-    """A finding with its inspection, never cut short."""
-    inspection = _inspection_in_full(finding.inspection.kind, finding.inspection.start_date)
-    return f"{inspection}, #{finding.order}: {finding.text}"
-
-
 # Labels looked up once rather than through get_FOO_display() for every row: at
 # 100,000 rows, Django's generic lookup was a tenth of an export's time.
-INSPECTION_KINDS = dict(Inspection.Kind.choices)
 STATUSES = dict(Status.choices)
+RAGS = dict(RAG.choices)
 
 
-@lru_cache(maxsize=4096)
-def _inspection_in_full(kind: str, start_date: dt.date | None) -> str:
-    when = f"{start_date:%B %Y}" if start_date else "date not known"
-    return f"{INSPECTION_KINDS.get(kind, kind)}, {when}"
-
-
-def _owner(action: Action) -> str:
+def _owner(action: selectors.ExportAction) -> str:
     return display_name(action.owner) if action.owner else ""
 
 
+# Read from selectors.export_actions (plain rows).
 ACTION_COLUMNS = [
-    Column("Authority", lambda a: a.authority.name),
+    Column("Authority", lambda a: a.authority),
     Column("Action", lambda a: a.title, width=40),
-    # Read from an ActionQuerySet.for_export() (its `finding_list`).
-    Column("Findings", lambda a: "\n".join(_finding_in_full(f) for f in a.finding_list), width=60),
+    Column("Findings", lambda a: "\n".join(a.findings), width=60),
     Column("Owner", _owner),
-    Column("Team", lambda a: a.team.name if a.team else ""),
+    Column("Team", lambda a: a.team),
     Column("Status", lambda a: STATUSES.get(a.status, a.status), width=16),
-    Column("RAG", lambda a: a.get_rag_display(), width=10),
+    Column("RAG", lambda a: RAGS[a.rag], width=10),
     Column("Start date", lambda a: a.start_date, DATE, 14),
     Column("Original due date", lambda a: a.original_due_date, DATE, 14),
     Column("Current due date", lambda a: a.due_date, DATE, 14),
@@ -234,4 +220,4 @@ def export_table(kind: str, queryset: QuerySet) -> tuple[Sequence[Column], Itera
         return FINDING_COLUMNS, selectors.each_finding_row(rows)
     if kind == ExportKind.ACTIONS_FOR_IMPORT:
         return BULK_COLUMNS, queryset
-    return ACTION_COLUMNS, queryset
+    return ACTION_COLUMNS, selectors.export_actions(queryset)

@@ -12,7 +12,8 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import islice
 from typing import Any, NamedTuple, TypedDict
 
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -24,7 +25,7 @@ from django.utils.text import Truncator
 from inspections.clocks import PlanClock
 from inspections.models import Finding, Inspection, LocalAuthority
 
-from . import impact, rules
+from . import impact, rules, tables
 from .choices import RAG, FindingState, FindingStatus, Impact, Status
 from .models import Action, Evidence, Measure, MeasureValue, ProgressUpdate
 from .people import Person, display_name
@@ -303,6 +304,90 @@ def evidence_counts(actions: QuerySet) -> dict[int, EvidenceCounts]:
         .values_list("action", "total", "accepted", "waiting")
     )
     return {action: EvidenceCounts(*counts) for action, *counts in rows}
+
+
+@dataclass(eq=False)
+class ExportAction(PlanAction):
+    """An action as a download of many actions shows it (exports.ACTION_COLUMNS)."""
+
+    authority: str
+    team: str
+    original_due_date: dt.date | None
+    completed_date: dt.date | None
+    findings: list[str]  # each in full: "Focused visit, March 2024, #3: ..."
+
+
+# What export_actions reads of each action, after the columns PlanAction needs.
+_EXPORT_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "start_date",
+    "due_date",
+    "last_update_at",
+    "rag_override",
+    "owner_id",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "authority__name",
+    "team__name",
+    "original_due_date",
+    "completed_date",
+)
+
+
+def export_actions(actions: QuerySet[Action]) -> Iterator[ExportAction]:
+    """The actions as plain rows, in their queryset's order, read a chunk at a time.
+
+    Each chunk is one query of the actions (with their authority's, owner's and
+    team's names joined) and one of their findings: building model instances and
+    prefetching was two thirds of a 100,000-action export's time.
+    """
+    today = timezone.localdate()
+    size = tables.CHUNK_SIZE  # actions read, and their findings looked up, at a time
+    rows = actions.values_list(*_EXPORT_FIELDS).iterator(chunk_size=size)
+    while chunk := list(islice(rows, size)):
+        findings: dict[int, list[str]] = {}
+        links = (
+            Action.findings.through.objects.filter(action_id__in=[row[0] for row in chunk])
+            .order_by("finding__inspection_id", "finding__order", "finding_id")
+            .values_list(
+                "action_id",
+                "finding__inspection__kind",
+                "finding__inspection__start_date",
+                "finding__order",
+                "finding__text",
+            )
+        )
+        for action_id, kind, start_date, order, text in links:
+            inspection = _inspection_in_full(kind, start_date)
+            findings.setdefault(action_id, []).append(f"{inspection}, #{order}: {text}")
+        for row in chunk:
+            pk, title, status, start_date, due_date, last_update_at, rag_override = row[:7]
+            yield ExportAction(
+                pk=pk,
+                title=title,
+                status=status,
+                start_date=start_date,
+                due_date=due_date,
+                last_update_at=last_update_at,
+                rag_override=rag_override,
+                owner=Person(*row[7:11]) if row[7] is not None else None,
+                evidence=NO_EVIDENCE,
+                today=today,
+                authority=row[11],
+                team=row[12] or "",
+                original_due_date=row[13],
+                completed_date=row[14],
+                findings=findings.get(row[0], []),
+            )
+
+
+@lru_cache(maxsize=4096)
+def _inspection_in_full(kind: str, start_date: dt.date | None) -> str:
+    """Inspection.describe, remembered: an export names the same few thousand times."""
+    return Inspection.describe(kind, start_date)
 
 
 def headline(

@@ -112,20 +112,8 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def for_export(self) -> "ActionQuerySet":
-        """Everything a download of many actions reads (exports.ACTION_COLUMNS), cheaply.
-
-        Authorities, owners, teams and inspections are few: each is fetched once per
-        chunk of rows and shared, not joined into every row; an action's findings are
-        a plain list (`finding_list`), as a related manager for every action costs
-        more than the row itself. Measured: 40% less time than `for_list`.
-        """
-        return self.prefetch_related(
-            "authority",
-            "owner",
-            "team",
-            Prefetch("findings", queryset=Finding.objects.all(), to_attr="finding_list"),
-            "finding_list__inspection",
-        ).order_by("due_date", "pk")
+        """The actions in a download's order; selectors.export_actions reads them."""
+        return self.order_by("due_date", "pk")
 
 
 _UNKNOWN = object()

@@ -76,8 +76,12 @@ def test_rows_read_in_several_chunks_come_out_whole_and_in_order(
     response = client.get(ACTIONS_CSV)
     pieces = list(response.streaming_content)
     assert len(pieces) == 3  # the header and 3 rows, 3 rows, the last row
-    titles = [row[1] for row in _rows(b"".join(pieces))[1:]]
-    assert titles == ["Audit contingency plans"] + [f"Action {i}" for i in range(6)]
+    rows = _rows(b"".join(pieces))[1:]
+    assert [row[1] for row in rows] == ["Audit contingency plans"] + [
+        f"Action {i}" for i in range(6)
+    ]
+    finding = "Standard inspection, March 2023, #1: The quality of contingency planning."
+    assert {row[2] for row in rows} == {finding}  # each chunk's findings found
 
 
 def test_the_queries_grow_with_the_chunks_not_the_rows(client, leader, action, monkeypatch):
