@@ -161,6 +161,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # say when to try again (and someone else cannot keep a person locked out for ever).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+# axes' database handler, without its clean-ups on a sign-in with no failures to clean.
+AXES_HANDLER = "config.signin.SignInRecords"
 AXES_LOCKOUT_CALLABLE = "config.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
 # Behind a reverse proxy every request comes from the proxy's address: set

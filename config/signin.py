@@ -3,6 +3,7 @@
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,38 @@ class ThrottlingBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)  # type: ignore[arg-type]
+
+
+class SignInRecords(AxesDatabaseHandler):
+    """django-axes' database handler, sparing a clean sign-in its clean-ups.
+
+    On every successful sign-in axes deletes the expired failed attempts (everyone's)
+    and the person's own, in three reads and three transactions, whether or not
+    there are any: a third of a sign-in's queries. When the check before the
+    password found no failures for the name or the address (`get_failures`, within
+    the cool-off), there are none of theirs to reset, so a sign-in skips both.
+    Expired attempts are still deleted, as axes does, at every failed sign-in, and
+    the sign-in is still logged (AccessLog).
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        failures = super().get_failures(request, credentials)
+        request.axes_failures_before = failures
+        return failures
+
+    def user_logged_in(self, sender, request, user, **kwargs) -> None:
+        request.axes_nothing_to_reset = getattr(request, "axes_failures_before", None) == 0
+        super().user_logged_in(sender, request, user, **kwargs)
+
+    def clean_expired_user_attempts(self, request=None, credentials=None) -> int:
+        if getattr(request, "axes_nothing_to_reset", False):
+            return 0
+        return super().clean_expired_user_attempts(request, credentials)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        if getattr(request, "axes_nothing_to_reset", False):
+            return 0
+        return super().reset_user_attempts(request, credentials)
 
 
 class RolesBackend(ModelBackend):

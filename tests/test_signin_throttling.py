@@ -188,3 +188,37 @@ def test_behind_a_proxy_people_are_throttled_by_their_own_address(client, person
         client, "olive", PASSWORD, address="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8"
     )
     assert response.status_code == 302
+
+
+def test_a_success_after_failures_deletes_them(client, person):
+    _fail(client, 2)
+    assert AccessAttempt.objects.filter(username="olive").exists()
+    assert _sign_in(client, "olive", PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.filter(username="olive").exists()
+
+
+def test_a_clean_sign_in_only_reads_the_attempts_and_is_logged(client, person):
+    """No failures on record: the sign-in spares axes' clean-ups (config.signin.
+    SignInRecords), writes its AccessLog, and leaves expired attempts to the next
+    failed sign-in, which deletes them as axes does."""
+    from axes.models import AccessLog
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    expired = AccessAttempt.objects.create(
+        username="someone.else", ip_address="10.9.9.9", failures_since_start=1
+    )
+    old = timezone.now() - dt.timedelta(hours=2)  # attempt_time is set on creation
+    AccessAttempt.objects.filter(pk=expired.pk).update(attempt_time=old)
+    with CaptureQueriesContext(connection) as queries:
+        assert _sign_in(client, "olive", PASSWORD).status_code == 302
+    touching = [q["sql"] for q in queries if "axes_accessattempt" in q["sql"]]
+    assert len(touching) == 2 and all(sql.startswith("SELECT SUM") for sql in touching)
+    assert AccessLog.objects.filter(username="olive").count() == 1
+    assert AccessAttempt.objects.filter(username="someone.else").exists()
+
+    client.logout()
+    _fail(client, 1)
+    assert not AccessAttempt.objects.filter(username="someone.else").exists()
+    assert AccessAttempt.objects.filter(username="olive").count() == 1

@@ -2,14 +2,17 @@
 
 Makes its own database (150 synthetic authorities plus the demo accounts),
 then for each gunicorn configuration (processes x threads) starts gunicorn on
-127.0.0.1 with gunicorn.conf.py, runs locust headless (50 people, 60 s by
-default; see locustfile.py), prints requests per second, the median and 95th
-percentile per endpoint and the errors, and stops everything it started.
-Not a test: numbers depend on the machine, and locust shares its CPUs.
+127.0.0.1 with gunicorn.conf.py, runs locust headless for a warm-up (15 s by
+default, not counted), then again, measured (50 people, all signing in within
+the first 5 s, for 60 s; see locustfile.py), prints requests per second, the
+median and 95th percentile per endpoint and the errors, and stops everything it
+started. Not a test: numbers depend on the machine, and locust shares its CPUs.
 
     .venv/bin/python benchmarks/load/run.py                       # 3x4, 2x8 and 5x1
     .venv/bin/python benchmarks/load/run.py --configs 3x4 --users 50 --duration 60
     .venv/bin/python benchmarks/load/run.py --reuse-database      # skip building the data
+    .venv/bin/python benchmarks/load/run.py --warmup 0            # from a cold start
+    .venv/bin/python benchmarks/load/run.py --spawn-rate 1        # one person a second
 """
 
 import argparse
@@ -43,6 +46,15 @@ def main() -> int:
     parser.add_argument("--configs", nargs="+", default=["3x4", "2x8", "5x1"])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument(
+        "--spawn-rate", type=float, help="people starting a second (default: all within 5 s)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=15,
+        help="seconds of the same load first, not counted (0: measure from a cold start)",
+    )
     parser.add_argument("--authorities", type=int, default=150)
     parser.add_argument("--port", type=int, default=18766)
     parser.add_argument("--database", default="ofsted_load")
@@ -136,40 +148,51 @@ def measure(config: str, args: argparse.Namespace, env: dict[str, str]) -> dict[
     )
     try:
         wait_until_up(url + "/accounts/login/", gunicorn)
-        with tempfile.TemporaryDirectory() as out:
-            subprocess.run(
-                [
-                    str(ROOT / ".venv/bin/locust"),
-                    "-f",
-                    str(Path(__file__).parent / "locustfile.py"),
-                    "--headless",
-                    "--host",
-                    url,
-                    "--users",
-                    str(args.users),
-                    "--spawn-rate",
-                    str(max(1, args.users // 5)),
-                    "--run-time",
-                    f"{args.duration}s",
-                    "--stop-timeout",
-                    "5",
-                    "--csv",
-                    f"{out}/load",
-                    "--only-summary",
-                    "--loglevel",
-                    "ERROR",
-                ],
-                cwd=ROOT,
-                env=env,
-                check=False,
-                stdout=subprocess.DEVNULL,
-            )
-            with open(f"{out}/load_stats.csv", newline="") as f:
-                return {row["Name"]: row for row in csv.DictReader(f)}
+        # A server that has just started compiles its templates, opens a database
+        # connection per thread and imports lazily on its first requests: a warm-up
+        # run takes that cost, so the measured run (whose people all sign in again,
+        # at once) sees a server as it runs all day.
+        if args.warmup:
+            locust(url, args, env, args.warmup)
+        return locust(url, args, env, args.duration)
     finally:
         if gunicorn.poll() is None:
             os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(timeout=60)
+
+
+def locust(url: str, args: argparse.Namespace, env: dict[str, str], seconds: int) -> dict:
+    """Run locust headless for `seconds`: its figures by endpoint."""
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [
+                str(ROOT / ".venv/bin/locust"),
+                "-f",
+                str(Path(__file__).parent / "locustfile.py"),
+                "--headless",
+                "--host",
+                url,
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate or max(1, args.users // 5)),
+                "--run-time",
+                f"{seconds}s",
+                "--stop-timeout",
+                "5",
+                "--csv",
+                f"{out}/load",
+                "--only-summary",
+                "--loglevel",
+                "ERROR",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        with open(f"{out}/load_stats.csv", newline="") as f:
+            return {row["Name"]: row for row in csv.DictReader(f)}
 
 
 def wait_until_up(url: str, process: subprocess.Popen) -> None:
@@ -187,8 +210,9 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:
 def report(results: dict[str, dict[str, dict]], args: argparse.Namespace) -> None:
     print()
     print(
-        f"{args.users} users, {args.duration} s, {os.cpu_count()} CPUs (shared with locust "
-        f"and PostgreSQL), {args.authorities} authorities"
+        f"{args.users} users, {args.duration} s after {args.warmup} s of warm-up, "
+        f"{os.cpu_count()} CPUs (shared with locust and PostgreSQL), "
+        f"{args.authorities} authorities"
     )
     print(
         f"{'gunicorn':10} {'endpoint':16} {'requests':>8} {'req/s':>7} {'p50 ms':>7} "
