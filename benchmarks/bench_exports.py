@@ -8,6 +8,9 @@ memory is not the next one's floor):
 - CSV streamed, through the actions list's download view, as a browser gets it
 - CSV and XLSX written by the background task (ExportJob), as a large export is
 - XLSX the old way (every row loaded, the workbook built in memory)
+- the rows read, with their cells' values, and nothing written (rows-read)
+- openpyxl alone: the same values, read beforehand, written in write-only mode
+  with no style at all (xlsx-floor): the least an Excel file of them can take
 - the findings download, streamed
 
 and prints wall time, peak resident memory (VmHWM) and its growth over the
@@ -36,7 +39,16 @@ from bench_postgres import recreate_postgres_database
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/wt_exports_bench"
 AUTHORITIES, INSPECTIONS, FINDINGS = 150, 3, 6
-MODES = ["csv-old", "csv-stream", "csv-task", "xlsx-old", "xlsx-task", "findings-csv-stream"]
+MODES = [
+    "csv-old",
+    "csv-stream",
+    "csv-task",
+    "xlsx-old",
+    "xlsx-task",
+    "rows-read",
+    "xlsx-floor",
+    "findings-csv-stream",
+]
 
 
 def main() -> None:
@@ -81,6 +93,12 @@ def main() -> None:
         print(
             f"{mode:<22}{r['seconds']:>9.1f}{r['peak_mb']:>9.0f}{r['growth_mb']:>11.0f}"
             f"{r['rows']:>9,}{r['queries']:>9}{r['bytes'] / 1e6:>9.1f}"
+        )
+    if {"rows-read", "xlsx-floor", "xlsx-task"} <= results.keys():
+        read, floor = results["rows-read"]["seconds"], results["xlsx-floor"]["seconds"]
+        print(
+            f"XLSX task: {results['xlsx-task']['seconds']:.1f} s; reading the rows alone "
+            f"{read:.1f} s plus openpyxl alone {floor:.1f} s = {read + floor:.1f} s."
         )
     if "csv-old" in results and "csv-stream" in results:
         old, new = results["csv-old"], results["csv-stream"]
@@ -197,8 +215,8 @@ def measure(mode: str) -> dict:
     client.force_login(admin)
     client.get("/actions/?authority=synthetic-000")  # warm up: templates, the ORM's caches
     queryset = Action.objects.visible_to(admin).for_list()  # as the export read it before
-    # The columns as they were: a related manager's findings, Django's label lookups.
-    # Read from model instances: the authority's, team's and findings' names through them.
+    # The columns as they were, read from model instances: the authority's, team's and
+    # findings' names through them, Django's label lookups.
     old = {
         "Authority": lambda a: a.authority.name,
         "Team": lambda a: a.team.name if a.team else "",
@@ -209,11 +227,20 @@ def measure(mode: str) -> dict:
     old_columns = [
         Column(c.header, old.get(c.header, c.value), c.kind, c.width) for c in ACTION_COLUMNS
     ]
+    if mode == "xlsx-floor":
+        # What openpyxl alone takes: the same rows' values, read beforehand (not timed),
+        # written in write-only mode as plain values, with no style at all.
+        values = _plain_values(admin)
     base = _rss_mb("VmRSS")
     size = rows = 0
     start = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        if mode in ("csv-stream", "findings-csv-stream"):
+        if mode == "rows-read":  # reading the rows and their cells' values, nothing written
+            rows = len(_plain_values(admin))
+        elif mode == "xlsx-floor":
+            content = _openpyxl_floor(values)
+            size, rows = len(content), len(values)
+        elif mode in ("csv-stream", "findings-csv-stream"):
             url = "/actions.csv" if mode == "csv-stream" else "/findings.csv"
             response = client.get(url)
             assert response.status_code == 200 and response.streaming
@@ -249,6 +276,32 @@ def measure(mode: str) -> dict:
         "queries": len(queries),
         "bytes": size,
     }
+
+
+def _plain_values(admin) -> list[list]:
+    """Each action's cells as the background export reads them (every authority's)."""
+    from django.http import QueryDict
+
+    from improvement.exports import export_queryset, export_table
+    from improvement.tables import cells
+
+    queryset = export_queryset("actions", admin, QueryDict(""))
+    columns, rows = export_table("actions", queryset)
+    return [cells(columns, row) for row in rows]
+
+
+def _openpyxl_floor(values: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Data")
+    for row in values:
+        sheet.append([v if v != "" else None for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def _old_table_bytes(columns, rows, fmt: str) -> bytes:
