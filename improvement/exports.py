@@ -17,7 +17,7 @@ from .choices import RAG, Direction, ExportKind, FindingStatus, Impact, Status, 
 from .filters import ActionFilter, FindingFilter
 from .models import Action
 from .people import display_name
-from .tables import DATE, DATETIME, NUMBER, Column, each
+from .tables import DATE, DATETIME, NUMBER, Column
 
 FINDING_COLUMNS = [
     Column("Authority", lambda r: r.finding.inspection.authority.name),
@@ -205,7 +205,7 @@ def export_queryset(
         if authorities is not None:
             findings = findings.filter(inspection__authority__in=authorities)
         finding_filter = FindingFilter(params, queryset=findings, request=request)
-        return selectors.finding_rows(finding_filter.qs) if finding_filter.is_valid() else None
+        return finding_filter.qs if finding_filter.is_valid() else None
     actions = Action.objects.visible_to(user)
     if authorities is not None:
         actions = actions.filter(authority__in=authorities)
@@ -216,8 +216,7 @@ def export_queryset(
 def export_table(kind: str, queryset: QuerySet) -> tuple[Sequence[Column], Iterable[Any]]:
     """The columns and the rows of a download, the rows read a chunk at a time."""
     if kind == ExportKind.FINDINGS:
-        rows = each(queryset, chunk_size=FINDINGS_CHUNK_SIZE)
-        return FINDING_COLUMNS, selectors.each_finding_row(rows)
+        return FINDING_COLUMNS, selectors.export_findings(queryset, FINDINGS_CHUNK_SIZE)
     if kind == ExportKind.ACTIONS_FOR_IMPORT:
         return BULK_COLUMNS, queryset
     return ACTION_COLUMNS, selectors.export_actions(queryset)

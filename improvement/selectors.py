@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from itertools import islice
 from typing import Any, NamedTuple, TypedDict
 
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -66,28 +66,16 @@ class FindingRow:
         return [display_name(u) for u in self.owners]
 
 
-def finding_rows(queryset: QuerySet[Finding], *, with_actions: bool = True) -> QuerySet[Finding]:
-    """Findings with everything the table shows, in a fixed number of queries.
-
-    A lazy queryset, so a paginator can count and slice it; turn the page into
-    rows with `as_finding_rows`. A page that has already loaded the findings'
-    actions (`plan_actions`) and measures (`measures_by_finding`) passes
-    with_actions=False and gives them to `as_finding_rows`, so that nothing is
-    loaded twice.
-    """
-    rows = queryset.select_related("inspection__authority").prefetch_related("themes")
-    if with_actions:
-        rows = rows.prefetch_related(
-            measures_prefetch(),
-            Prefetch(
-                "actions",
-                queryset=Action.objects.select_related("owner").order_by("due_date", "pk"),
-            ),
-        ).annotate(
-            evidence_count=Count("actions__evidence", distinct=True),
-            last_update=Max("actions__last_update_at"),
-        )
-    return rows.order_by(*FINDING_TABLE_ORDER)
+def finding_rows(queryset: QuerySet[Finding]) -> QuerySet[Finding]:
+    """Findings with what the table shows of them (their inspection, authority and
+    themes), in the table's order. Turn them into rows with `as_finding_rows`, given
+    their actions (`plan_actions`, by finding: `by_finding`) and measures
+    (`measures_by_finding`), which a page loads once for all of them."""
+    return (
+        queryset.select_related("inspection__authority")
+        .prefetch_related("themes")
+        .order_by(*FINDING_TABLE_ORDER)
+    )
 
 
 # The findings table's order: newest inspection first, then as the report lists them.
@@ -101,49 +89,46 @@ FINDING_TABLE_ORDER = (
 
 def as_finding_rows(
     findings: Iterable[Finding],
-    actions_by_finding: dict[int, list[PlanAction]] | None = None,
-    measures_of: dict[int, list[MeasureRow]] | None = None,
+    actions_by_finding: dict[int, list[PlanAction]],
+    measures_of: dict[int, list[MeasureRow]],
 ) -> list[FindingRow]:
-    """Rows for findings fetched with `finding_rows`: their actions and measures
-    prefetched, or given as `actions_by_finding` (from `plan_actions`, see
-    `by_finding`) and `measures_of` (`measures_by_finding`)."""
-    return list(each_finding_row(findings, actions_by_finding, measures_of))
-
-
-def each_finding_row(
-    findings: Iterable[Finding],
-    actions_by_finding: dict[int, list[PlanAction]] | None = None,
-    measures_of: dict[int, list[MeasureRow]] | None = None,
-) -> Iterator[FindingRow]:
-    """`as_finding_rows` one at a time, for an export that reads findings in chunks."""
+    """Rows for findings fetched with `finding_rows`, given their actions by finding
+    (`plan_actions`, then `by_finding`) and measures (`measures_by_finding`)."""
+    rows = []
     for finding in findings:
-        actions: Sequence[Action | PlanAction]
-        if actions_by_finding is None:
-            actions = list(finding.actions.all())
-            evidence = finding.evidence_count  # type: ignore[attr-defined]
-            last_update = finding.last_update  # type: ignore[attr-defined]
-        else:
-            planned = actions_by_finding.get(finding.pk, [])
-            actions = planned
-            evidence = sum(a.evidence.total for a in planned)
-            last_update = max((a.last_update_at for a in planned if a.last_update_at), default=None)
+        actions = actions_by_finding.get(finding.pk, [])
         status, rag = rules.finding_rollup(actions)
-        owners = sorted({a.owner for a in actions if a.owner}, key=display_name)
-        if measures_of is None:
-            rated, measures = finding_impact(finding)
-        else:
-            measures = measures_of.get(finding.pk, [])
-            rated = impact.worst_impact(r.rating.impact for r in measures)
-        yield FindingRow(
-            finding=finding,
-            rollup_status=status,
-            rollup_rag=rag,
-            owners=owners,
-            evidence_count=evidence,
-            last_update=last_update,
-            action_count=len(actions),
-            impact=rated,
-            measures=measures,
+        measures = measures_of.get(finding.pk, [])
+        rows.append(
+            FindingRow(
+                finding=finding,
+                rollup_status=status,
+                rollup_rag=rag,
+                owners=sorted({a.owner for a in actions if a.owner}, key=display_name),
+                evidence_count=sum(a.evidence.total for a in actions),
+                last_update=max(
+                    (a.last_update_at for a in actions if a.last_update_at), default=None
+                ),
+                action_count=len(actions),
+                impact=impact.worst_impact(r.rating.impact for r in measures),
+                measures=measures,
+            )
+        )
+    return rows
+
+
+def export_findings(findings: QuerySet[Finding], chunk_size: int) -> Iterator[FindingRow]:
+    """FindingRows of the findings in the table's order, `chunk_size` findings at a
+    time, each chunk read as the dashboard reads its findings: their actions as
+    plain rows (`plan_actions`), in a fixed number of queries a chunk."""
+    ids = list(findings.order_by(*FINDING_TABLE_ORDER).values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk_size):
+        chunk = Finding.objects.filter(pk__in=ids[start : start + chunk_size])
+        actions = plan_actions(chunk)
+        yield from as_finding_rows(
+            finding_rows(chunk),
+            by_finding(actions, finding_links(chunk)),
+            measures_by_finding(chunk),
         )
 
 
@@ -717,17 +702,6 @@ def measure_rows(measures: Iterable[Measure]) -> list[MeasureRow]:
         values = measure.current_values  # type: ignore[attr-defined]
         rows.append(MeasureRow(measure, values, measure.rating_of(values)))
     return rows
-
-
-def measures_prefetch() -> Prefetch:
-    """A finding's measures with their values: add to a findings queryset's prefetches."""
-    return Prefetch("measures", queryset=measures_with_values())
-
-
-def finding_impact(finding: Finding) -> tuple[str, list[MeasureRow]]:
-    """A finding's impact rating and its measures' rows; needs `measures_prefetch()`."""
-    rows = measure_rows(finding.measures.all())
-    return impact.worst_impact(r.rating.impact for r in rows), rows
 
 
 def current_values(

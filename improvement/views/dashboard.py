@@ -180,7 +180,7 @@ def _progress(
     page = paginate(request, ids)
     shown = Finding.objects.filter(pk__in=list(page.object_list))
     page.object_list = selectors.as_finding_rows(
-        selectors.finding_rows(shown, with_actions=False), actions_of, measures_of
+        selectors.finding_rows(shown), actions_of, measures_of
     )
     attention = selectors.needs_attention(actions)
     return {

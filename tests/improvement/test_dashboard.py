@@ -1,4 +1,6 @@
+import csv
 import datetime as dt
+import io
 import random
 
 import pytest
@@ -169,6 +171,45 @@ def test_findings_export_applies_the_filters(client, leader, plan):
     assert len(lines) == 2
     assert lines[0].startswith("Authority,Inspection")
     assert "Blocked" in lines[1]
+
+
+def test_findings_export_rolls_up_each_findings_actions(client, leader, plan, monkeypatch):
+    """Each row says what the dashboard's table says of the finding, whichever chunk of
+    findings it was read in (exports.FINDINGS_CHUNK_SIZE)."""
+    from django.utils import timezone
+
+    from improvement import exports
+
+    monkeypatch.setattr(exports, "FINDINGS_CHUNK_SIZE", 2)
+    client.force_login(leader)
+    response = client.get(reverse("improvement:findings_export", args=["csv"]))
+    header, *rows = csv.reader(io.StringIO(streamed(response).decode("utf-8-sig")))
+    shown = {row[4]: dict(zip(header, row, strict=True)) for row in rows}
+    columns = ["Themes", "Owners", "Status", "RAG", "Actions", "Evidence", "Last update"]
+    updated = timezone.localtime(plan["action"].last_update_at).strftime("%Y-%m-%d %H:%M")
+    assert {text: [row[c] for c in columns] for text, row in shown.items()} == {
+        plan["action"].findings.get().text: [
+            "Contingency planning",
+            "Olive Owner",
+            "Blocked",
+            "Red",
+            "1",
+            "1",
+            updated,
+        ],
+        "Contingency planning in pre-proceedings.": [
+            "Contingency planning; Management oversight",
+            "Lee Leader",
+            "Complete",
+            "Blue",
+            "1",
+            "0",
+            "",
+        ],
+        "Private fostering arrangements.": ["", "", "No actions yet", "Red", "0", "0", ""],
+    }
+    # In the table's order: the newest inspection first, then as the report lists them.
+    assert list(shown) == [row.finding.text for row in client.get(URL).context["page"].object_list]
 
 
 def test_findings_export_as_xlsx(client, leader, plan):
