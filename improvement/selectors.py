@@ -293,7 +293,9 @@ def evidence_counts(actions: QuerySet) -> dict[int, EvidenceCounts]:
 
 @dataclass(eq=False)
 class ExportAction(PlanAction):
-    """An action as a download of many actions shows it (exports.ACTION_COLUMNS)."""
+    """An action as a download of many actions shows it (exports.ACTION_COLUMNS): a
+    PlanAction (its RAG worked out the same way), with what the download adds. A
+    download does not count evidence: `evidence` is NO_EVIDENCE."""
 
     authority: str
     team: str
