@@ -11,6 +11,8 @@ started. Not a test: numbers depend on the machine, and locust shares its CPUs.
     .venv/bin/python benchmarks/load/run.py                       # 3x4, 2x8 and 5x1
     .venv/bin/python benchmarks/load/run.py --configs 3x4 --users 50 --duration 60
     .venv/bin/python benchmarks/load/run.py --reuse-database      # skip building the data
+        # (each run adds its recorded progress to the demo actions, so pages that list
+        # it grow run after run: build afresh for figures to compare)
     .venv/bin/python benchmarks/load/run.py --warmup 0            # from a cold start
     .venv/bin/python benchmarks/load/run.py --spawn-rate 1        # one person a second
 """
