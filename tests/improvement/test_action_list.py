@@ -88,6 +88,13 @@ def test_filters_survive_in_the_query_string_for_bookmarks(client, viewer, actio
     assert "actions.csv?status=complete" in response.content.decode()
 
 
+def test_actions_export_applies_a_search(client, viewer, actions):
+    client.force_login(viewer)
+    response = client.get(reverse("improvement:actions_export", args=["csv"]), {"q": "one"})
+    rows = streamed(response).decode("utf-8-sig").strip().splitlines()[1:]
+    assert sorted(row.split(",")[1] for row in rows) == ["Done one", "Late one", "Soon one"]
+
+
 def test_actions_export_xlsx_applies_filters(client, viewer, actions):
     client.force_login(viewer)
     response = client.get(reverse("improvement:actions_export", args=["xlsx"]), {"overdue": "yes"})

@@ -161,16 +161,22 @@ def test_the_charts_have_table_alternatives(client, leader, plan):
     }
 
 
-def test_findings_export_applies_the_filters(client, leader, plan):
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [
+        ({"status": "blocked"}, "Blocked"),
+        ({"q": "fostering"}, "Private fostering"),  # a search: DISTINCT, in the table's order
+        ({"q": "Old action", "overdue": ""}, "pre-proceedings"),
+    ],
+)
+def test_findings_export_applies_the_filters(client, leader, plan, params, shown):
     client.force_login(leader)
-    response = client.get(
-        reverse("improvement:findings_export", args=["csv"]), {"status": "blocked"}
-    )
+    response = client.get(reverse("improvement:findings_export", args=["csv"]), params)
     assert response["Content-Type"].startswith("text/csv")
     lines = streamed(response).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("Authority,Inspection")
-    assert "Blocked" in lines[1]
+    assert shown in lines[1]
 
 
 def test_findings_export_rolls_up_each_findings_actions(client, leader, plan, monkeypatch):
