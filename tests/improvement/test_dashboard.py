@@ -257,3 +257,19 @@ def test_query_count_does_not_grow_with_the_data(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_chart_coordinates_are_never_localised(client, leader, action, settings):
+    """SVG numbers are machine numbers: a locale's thousand separator would break them."""
+    settings.USE_THOUSAND_SEPARATOR = True
+    settings.NUMBER_GROUPING = 3
+    finding = action.findings.get()
+    for n in range(40):  # 40 bars of BAR_PITCH (28): the chart is 1,120 high
+        finding.themes.add(make_theme(f"Theme {n:02}"))
+    client.force_login(leader)
+    body = client.get(URL).content.decode()
+    svg = body[body.index('aria-labelledby="chart-status-by-theme"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert 'viewBox="-180 -4 600 1128"' in svg
+    assert 'y="1092"' in svg  # the last bar's
+    assert "1,1" not in svg and "1,09" not in svg
