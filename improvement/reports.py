@@ -299,12 +299,11 @@ def _inspection_label(inspection) -> str:
 
 def _recurring(findings: list[Finding]) -> list[dict]:
     """Themes raised in more than one inspection, oldest first (undated visits last)."""
-    links = [
-        (theme.pk, theme.name, RecurringInspection(i.pk, i.kind, i.start_date), None)
-        for finding in findings
-        for i in [finding.inspection]
-        for theme in finding.themes.all()
-    ]
+    links = []
+    for finding in findings:
+        i = finding.inspection
+        inspection = RecurringInspection(i.pk, i.kind, i.start_date)
+        links += [(theme.pk, theme.name, inspection, None) for theme in finding.themes.all()]
     return [
         {"theme": row["theme"], "inspections": [i.label for i, _ in row["inspections"]]}
         for row in recurring_themes(links)

@@ -231,31 +231,49 @@ def plan_actions(findings: QuerySet[Finding]) -> list[PlanAction]:
         # pk__in, not a join: a join repeats an action once per finding.
         Action.objects.filter(pk__in=addressing)
         .order_by("due_date", "pk")
-        .values_list(
-            "pk",
-            "title",
-            "status",
-            "start_date",
-            "due_date",
-            "last_update_at",
-            "rag_override",
-            "owner_id",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__username",
-        )
+        .values_list(*_PLAN_ACTION_FIELDS)
     )
     evidence = evidence_counts(addressing)
     today = timezone.localdate()
     return [
         PlanAction(
-            *row[:7],
-            owner=Person(*row[7:11]) if row[7] is not None else None,
+            **_plan_action_values(row),
             evidence=evidence.get(row[0], NO_EVIDENCE),
             today=today,
         )
         for row in rows
     ]
+
+
+# The columns a PlanAction is read from, its owner's name after its own.
+_PLAN_ACTION_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "start_date",
+    "due_date",
+    "last_update_at",
+    "rag_override",
+    "owner_id",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+
+
+def _plan_action_values(row: Sequence[Any]) -> dict[str, Any]:
+    """A PlanAction's own fields from a row that starts with _PLAN_ACTION_FIELDS."""
+    pk, title, status, start_date, due_date, last_update_at, rag_override = row[:7]
+    return {
+        "pk": pk,
+        "title": title,
+        "status": status,
+        "start_date": start_date,
+        "due_date": due_date,
+        "last_update_at": last_update_at,
+        "rag_override": rag_override,
+        "owner": Person(*row[7:11]) if row[7] is not None else None,
+    }
 
 
 class EvidenceCounts(NamedTuple):
@@ -274,7 +292,7 @@ def evidence_counts(actions: QuerySet) -> dict[int, EvidenceCounts]:
 
     `actions` is a query of action pks. One pass over their evidence rather than a
     subquery per count for each action, which PostgreSQL runs three times an action
-    (4.1 ms for an authority's 672 actions at 100,000; 0.9 ms grouped).
+    (4.1 ms of SQL for an authority's 672 actions at 100,000; 0.9 to 1.3 ms grouped).
     """
     waiting = Q(accepted_at__isnull=True, returned_at__isnull=True)
     rows = (
@@ -304,19 +322,9 @@ class ExportAction(PlanAction):
     findings: list[str]  # each in full: "Focused visit, March 2024, #3: ..."
 
 
-# What export_actions reads of each action, after the columns PlanAction needs.
+# What export_actions reads of each action: a PlanAction's columns, then its own.
 _EXPORT_FIELDS = (
-    "pk",
-    "title",
-    "status",
-    "start_date",
-    "due_date",
-    "last_update_at",
-    "rag_override",
-    "owner_id",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__username",
+    *_PLAN_ACTION_FIELDS,
     "authority__name",
     "team__name",
     "original_due_date",
@@ -351,22 +359,15 @@ def export_actions(actions: QuerySet[Action]) -> Iterator[ExportAction]:
             inspection = _inspection_in_full(kind, start_date)
             findings.setdefault(action_id, []).append(f"{inspection}, #{order}: {text}")
         for row in chunk:
-            pk, title, status, start_date, due_date, last_update_at, rag_override = row[:7]
+            authority, team, original_due_date, completed_date = row[len(_PLAN_ACTION_FIELDS) :]
             yield ExportAction(
-                pk=pk,
-                title=title,
-                status=status,
-                start_date=start_date,
-                due_date=due_date,
-                last_update_at=last_update_at,
-                rag_override=rag_override,
-                owner=Person(*row[7:11]) if row[7] is not None else None,
+                **_plan_action_values(row),
                 evidence=NO_EVIDENCE,
                 today=today,
-                authority=row[11],
-                team=row[12] or "",
-                original_due_date=row[13],
-                completed_date=row[14],
+                authority=authority,
+                team=team or "",
+                original_due_date=original_due_date,
+                completed_date=completed_date,
                 findings=findings.get(row[0], []),
             )
 
