@@ -64,7 +64,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "action": action,
         "findings": findings,
-        "updates": action.updates.select_related("author").order_by("-created_at", "-pk"),
+        # Newest first, a page at a time: an action gathers updates over months.
+        "updates": paginate(
+            request, action.updates.select_related("author").order_by("-created_at", "-pk")
+        ),
+        "querystring": querystring_without(request, "page"),
         "evidence": action.evidence.select_related("added_by", "accepted_by").order_by(
             "-added_at", "-pk"
         ),

@@ -1,5 +1,9 @@
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.helpers import make_evidence, make_paragraph, make_update
 
@@ -91,3 +95,47 @@ def test_the_back_link_returns_where_the_person_came_from_if_it_is_ours(
     client.force_login(owner)
     body = client.get(action.get_absolute_url(), {"back": back}).content.decode()
     assert f'href="{expected}" class="govuk-back-link"' in body
+
+
+def test_the_progress_history_comes_a_page_at_a_time_newest_first(client, owner, action):
+    start = timezone.now() - dt.timedelta(days=60)
+    for day in range(30):
+        make_update(
+            action,
+            owner,
+            note=f"Update on day {day:02}.",
+            created_at=start + dt.timedelta(days=day),
+        )
+    client.force_login(owner)
+    back = "/actions/?status=blocked"
+
+    first = client.get(_url(action), {"back": back})
+    body = first.content.decode()
+    notes = re.findall(r"Update on day (\d\d)\.", body)
+    assert notes == [f"{day:02}" for day in range(29, 4, -1)]
+    assert "Showing updates 1 to 25 of 30, newest first." in body
+    assert "page=2#progress-history" in body
+    assert "back=%2Factions%2F%3Fstatus%3Dblocked&amp;page=2" in body
+    # The rest of the page is still there, and Back still goes where the person came from.
+    assert f'href="{back}" class="govuk-back-link"' in body
+    assert "What Ofsted found" in body
+
+    second = client.get(_url(action), {"back": back, "page": "2"}).content.decode()
+    assert re.findall(r"Update on day (\d\d)\.", second) == ["04", "03", "02", "01", "00"]
+    assert "Showing updates 26 to 30 of 30, newest first." in second
+    assert "page=1#progress-history" in second
+
+    # Odd page numbers fall back to a page that exists, never an error.
+    for page, expected in (("zzz", "29"), ("999", "04"), ("-1", "04"), ("0", "04")):
+        response = client.get(_url(action), {"page": page})
+        assert response.status_code == 200
+        assert re.findall(r"Update on day (\d\d)\.", response.content.decode())[0] == expected
+
+
+def test_a_short_history_shows_no_paging(client, owner, action):
+    make_update(action, owner, note="Audit started.")
+    client.force_login(owner)
+    body = client.get(_url(action)).content.decode()
+    assert "Audit started." in body
+    assert "Showing updates" not in body
+    assert "govuk-pagination" not in body
