@@ -5,8 +5,9 @@ then for each gunicorn configuration (processes x threads) starts gunicorn on
 127.0.0.1 with gunicorn.conf.py, runs locust headless for a warm-up (15 s by
 default, not counted), then again, measured (50 people, all signing in within
 the first 5 s, for 60 s; see locustfile.py), prints requests per second, the
-median and 95th percentile per endpoint and the errors, and stops everything it
-started. Not a test: numbers depend on the machine, and locust shares its CPUs.
+median and 95th percentile per endpoint and the errors, then the pages' times in
+the server while the people sign in against afterwards (does a crowd signing in
+starve the rest?), and stops everything it started. Not a test: numbers depend on the machine, and locust shares its CPUs.
 
     .venv/bin/python benchmarks/load/run.py                       # 3x4, 2x8 and 5x1
     .venv/bin/python benchmarks/load/run.py --configs 3x4 --users 50 --duration 60
@@ -173,7 +174,7 @@ def measure(config: str, args: argparse.Namespace, env: dict[str, str]) -> dict[
         results = locust(url, args, env, args.duration)
         with open(access_log, encoding="utf-8") as log:
             log.seek(measured_from)
-            results["server"] = server_times(log)
+            results["server"], results["pages"] = server_times(log, args.users)
         return results
     finally:
         if gunicorn.poll() is None:
@@ -194,20 +195,37 @@ SERVER_ENDPOINTS = [
 ]
 
 
-def server_times(log) -> dict[str, tuple[int, int]]:
+# The pages people use once signed in (not signing in or out).
+PAGES = ("dashboard", "actions list", "action detail", "progress form", "record progress")
+
+
+def server_times(log, users: int) -> tuple[dict[str, tuple[int, int]], dict[str, list[int]]]:
     """The median and 95th percentile (ms) the server took for each endpoint, from its
     access log: locust's own figures add the time its process took to notice each
-    response, which grows when it is busy (starting people, on the same CPUs)."""
+    response, which grows when it is busy (starting people, on the same CPUs).
+
+    Also the pages' times split in two (the log is in the order requests finished):
+    "while signing in", until the `users`-th sign-in, when every person of the
+    measured run has signed in (all at once, at its start); and "afterwards". If
+    sign-ins starved the other pages, the first would be far slower than the second.
+    """
     times: dict[str, list[int]] = {}
+    pages: dict[str, list[int]] = {"while signing in": [], "afterwards": []}
+    sign_ins = 0
     for line in log:
         method, path, _status, ms = line.split()
         for name, wanted, pattern in SERVER_ENDPOINTS:
             if method == wanted and pattern.match(path):
                 times.setdefault(name, []).append(int(ms))
-    return {
-        name: (statistics.median(found), sorted(found)[round(0.95 * (len(found) - 1))])
-        for name, found in times.items()
-    }
+                if name == "sign in":
+                    sign_ins += 1
+                elif name in PAGES:
+                    pages["while signing in" if sign_ins < users else "afterwards"].append(int(ms))
+    return {name: _median_p95(found) for name, found in times.items()}, pages
+
+
+def _median_p95(times: list[int]) -> tuple[int, int]:
+    return statistics.median(times), sorted(times)[round(0.95 * (len(times) - 1))]
 
 
 def locust(url: str, args: argparse.Namespace, env: dict[str, str], seconds: int) -> dict:
@@ -279,6 +297,19 @@ def report(results: dict[str, dict[str, dict]], args: argparse.Namespace) -> Non
                 f"{float(row['Requests/s']):7.1f} {row['50%']:>7} {row['95%']:>7} "
                 f"{row['Failure Count']:>6} {p50:>10} {p95:>10}"
             )
+    print()
+    print(
+        f"Pages ({', '.join(PAGES)}) in the server, while the {args.users} people signed in and afterwards"
+    )
+    print(f"{'gunicorn':10} {'':18} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    for config, rows in results.items():
+        for phase, times in rows.get("pages", {}).items():
+            if times:
+                p50, p95 = _median_p95(times)
+                print(f"{config:10} {phase:18} {len(times):>8} {p50:>7} {p95:>7}")
+        split = [_median_p95(t)[1] for t in rows.get("pages", {}).values() if t]
+        if len(split) == 2 and split[1]:
+            print(f"{config:10} {'p95 ratio':18} {'':>8} {'':>7} {split[0] / split[1]:7.2f}")
     sys.stdout.flush()
 
 
