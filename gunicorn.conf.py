@@ -1,10 +1,14 @@
 """Gunicorn settings for production: `scripts/production.sh web`.
 
 Chosen by measurement (README, Production; benchmarks/load/run.py on the
-2-core machine): a process per core, 8 threads each. Pages are CPU-bound
-Python (templates, ORM), so more processes than cores only take turns; threads
-cover the time a request waits for PostgreSQL. Measured, 50 people: 2 x 8
-served the most requests with the lowest p95, ahead of 3 x 4, 2 x 4 and 5 x 1.
+2-core machine, 50 people): two processes per core, 2 threads each. Pages are
+CPU-bound Python (templates, ORM) and each process runs one thread's Python at
+a time, so with many threads a short page waits behind others' long ones (and
+each database query gives the lock away, to wait for it again). Measured in
+alternate runs on 6 December 2026, 4 x 2 gave the pages a p95 of 140 to 220 ms
+in the server where 2 x 8 (the previous setting) gave 360 to 680 ms, and sign-in
+150 to 250 ms against 340 to 440 ms, with the same requests per second. The
+processes share the dashboard's cache on disk (settings: DASHBOARD_CACHE_DIR).
 Each setting can be changed from the environment without editing this file.
 """
 
@@ -12,11 +16,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Processes: one per core.
-workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count())))
-# Threads per process (the gthread worker). Each thread keeps its own database
-# connection (CONN_MAX_AGE), so PostgreSQL sees up to workers x threads of them.
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Processes: two per core.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count())))
+# Threads per process (the gthread worker): one can wait for PostgreSQL while the
+# other runs. Each thread keeps its own database connection (CONN_MAX_AGE), so
+# PostgreSQL sees up to workers x threads of them.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # A request taking longer than this is killed and its worker restarted. The
 # slowest pages (board reports, Excel exports) take well under a second.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

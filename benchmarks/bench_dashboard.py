@@ -71,6 +71,8 @@ def main() -> None:
                 "SECURE_SSL_REDIRECT": "0",
                 "SECURE_COOKIES": "0",
                 "CONN_MAX_AGE": "60",
+                # Production's cache on disk, in a folder of the run's own.
+                "DASHBOARD_CACHE_DIR": tempfile.mkdtemp(),
             }
             subprocess.run(
                 [

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from config import release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -128,19 +130,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-# Each process keeps rendered dashboards for DASHBOARD_CACHE_SECONDS, keyed on the
-# authority's plan version, which every write bumps (improvement/models/versions.py):
-# a saved change shows at once. 0 turns the cache off.
-DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", "600")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "dashboard": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "dashboard",
-        "OPTIONS": {"MAX_ENTRIES": 200},
-    },
-}
-
 LOGIN_REDIRECT_URL = "improvement:home"  # each role lands on its natural page
 
 # Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT failed sign-ins
@@ -206,6 +195,39 @@ STORAGES = {
         )
     },
 }
+# Rendered dashboards are kept for DASHBOARD_CACHE_SECONDS, keyed on the
+# authority's plan version, which every write bumps (improvement/models/versions.py):
+# a saved change shows at once. 0 turns the cache off.
+DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", "600")
+# In production they are kept on disk in DASHBOARD_CACHE_DIR, shared by gunicorn's
+# processes: each write is then drawn again once, not once per process (measured
+# with benchmarks/load/run.py, see README). The files are private to the app's user,
+# and their keys start with the running release's fingerprint (config/release.py).
+# In development and tests ("" or DEBUG on), each process keeps its own in memory.
+DASHBOARD_CACHE_DIR = os.environ.get(
+    "DASHBOARD_CACHE_DIR", "" if DEBUG else str(BASE_DIR / "var" / "cache" / "dashboard")
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DASHBOARD_CACHE_DIR,
+            "KEY_PREFIX": release.fingerprint(
+                [BASE_DIR / name for name in ("config", "improvement", "inspections", "templates")],
+                [STATIC_ROOT / "staticfiles.json"],
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        }
+        if DASHBOARD_CACHE_DIR
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dashboard",
+            "OPTIONS": {"MAX_ENTRIES": 200},
+        }
+    ),
+}
+
 # Largest evidence upload accepted, in bytes.
 EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))
 # Largest request body read at all: the largest upload (evidence, or a 20 MB

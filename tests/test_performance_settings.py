@@ -1,7 +1,12 @@
 """Serving-side performance settings: Argon2 with upgrade at sign-in, persistent
 database connections, and SQLite in WAL mode with immediate transactions."""
 
+import json
+import os
+import re
 import sqlite3
+import subprocess
+import sys
 
 import dj_database_url
 import pytest
@@ -12,6 +17,7 @@ from django.contrib.auth.hashers import (
 )
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
+from config import release
 from config import settings as project_settings
 from config.hashers import Argon2Hasher
 from tests.helpers import make_user
@@ -143,3 +149,64 @@ def test_with_wal_a_writer_commits_while_someone_is_reading(tmp_path, django_db_
         finally:
             reader.close()
             writer.close()
+
+
+def _dashboard_cache(**env) -> dict:
+    """CACHES["dashboard"] as settings make it in a fresh process with `env`."""
+    code = (
+        "import json; from config import settings; "
+        "print(json.dumps(settings.CACHES['dashboard'], default=str))"
+    )
+    environ = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DASHBOARD_CACHE_DIR")}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environ, "SECRET_KEY": "test-only", **env},
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_production_keeps_dashboards_on_disk_for_all_its_processes():
+    cache = _dashboard_cache(DEBUG="0")
+    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert cache["LOCATION"] == str(project_settings.BASE_DIR / "var" / "cache" / "dashboard")
+    # Keys start with the running code's fingerprint (config/release.py).
+    assert re.fullmatch(r"[0-9a-f]{16}", cache["KEY_PREFIX"])
+    moved = _dashboard_cache(DEBUG="0", DASHBOARD_CACHE_DIR="/srv/tracker/cache")
+    assert moved["LOCATION"] == "/srv/tracker/cache"
+    assert moved["KEY_PREFIX"] == cache["KEY_PREFIX"]
+    # Off disk: each process its own, in memory (development and tests by default).
+    for env in ({"DEBUG": "0", "DASHBOARD_CACHE_DIR": ""}, {}):
+        assert _dashboard_cache(**env)["BACKEND"] == (
+            "django.core.cache.backends.locmem.LocMemCache"
+        )
+
+
+def test_the_release_fingerprint_follows_the_code_and_nothing_else(tmp_path):
+    code = tmp_path / "app"
+    (code / "templates").mkdir(parents=True)
+    (code / "views.py").write_text("def view(): ...\n")
+    (code / "templates" / "page.html").write_text("<p>{{ figure }}</p>\n")
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text('{"paths": {"app.css": "app.1a2b.css"}}')
+
+    def now() -> str:
+        return release.fingerprint([code], [manifest, tmp_path / "absent.json"])
+
+    first = now()
+    assert now() == first  # the same code, the same fingerprint, in every process
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__" / "views.cpython-312.pyc").write_bytes(b"\0compiled")
+    (code / "notes.txt").write_text("not code")
+    assert now() == first
+    for path, text in (
+        (code / "templates" / "page.html", "<p>{{ figure }}%</p>\n"),
+        (code / "views.py", "def view(): return 1\n"),
+        (manifest, '{"paths": {"app.css": "app.3c4d.css"}}'),
+    ):
+        before = now()
+        path.write_text(text)
+        assert now() != before, path.name

@@ -1,6 +1,7 @@
 """The leaders' dashboard, a finding's page and the findings download."""
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -25,6 +26,9 @@ from ..models import Evidence, FindingStateRecord
 from ..models.versions import plan_version
 from .common import back_link, chosen_authority, filter_summary, paginate, querystring_without
 from .exports import export_response
+
+
+logger = logging.getLogger(__name__)
 
 
 class AuthorityChoice(NamedTuple):
@@ -98,13 +102,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _cached(key: str, make: Callable[[], Any]) -> Any:
-    """The cached copy under `key`, or what `make` gives, kept for next time."""
+    """The cached copy under `key`, or what `make` gives, kept for next time.
+
+    A cache that can't be read or written (production's is a folder on disk: full,
+    or not writable) costs speed, never the page: it is drawn afresh, and logged."""
     if not settings.DASHBOARD_CACHE_SECONDS:
         return make()
-    content = caches["dashboard"].get(key)
+    try:
+        content = caches["dashboard"].get(key)
+    except OSError:
+        logger.warning("The dashboard's cache could not be read", exc_info=True)
+        content = None
     if content is None:
         content = make()
-        caches["dashboard"].set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+        try:
+            caches["dashboard"].set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+        except OSError:
+            logger.warning("The dashboard's cache could not be written", exc_info=True)
     return content
 
 

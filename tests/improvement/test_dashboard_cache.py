@@ -305,3 +305,62 @@ def test_each_write_records_its_scope(action, owner, leader, write, scope):
     )
     if scope == Scope.PROGRESS:
         assert not PlanChange.objects.filter(scope=Scope.ALL).exists()
+
+
+def test_production_keeps_its_copies_on_disk_private_and_shared_by_its_processes(
+    page, settings, tmp_path, action, owner, leader
+):
+    """Production's cache (settings: DASHBOARD_CACHE_DIR): a page drawn by one gunicorn
+    process is served by the others, the files are the app's user's alone, and a
+    write still retires the copy at once."""
+    from django.core.cache.backends import locmem
+
+    folder = tmp_path / "cache" / "dashboard"
+    settings.CACHES = {
+        **settings.CACHES,
+        "dashboard": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(folder),
+            "KEY_PREFIX": "release",
+        },
+    }
+    first, recomputed = page()
+    assert recomputed
+    files = list(folder.iterdir())
+    assert files  # the page and its Ofsted parts
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+
+    # Another process: a cache of its own over the same folder, and nothing in its
+    # memory (a process-local cache would draw the page again here).
+    settings.CACHES = {**settings.CACHES}
+    locmem._caches.clear()
+    again, recomputed = page()
+    assert not recomputed
+    assert _main(again) == _main(first)
+
+    marker = _progress(Action.objects.get(pk=action.pk), owner, leader)
+    after, recomputed = page()
+    assert recomputed
+    assert marker in after
+    caches["dashboard"].clear()
+    assert _main(page()[0]) == _main(after)
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_not_the_page(page, settings, tmp_path, caplog):
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    settings.CACHES = {
+        **settings.CACHES,
+        "dashboard": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(blocked / "dashboard"),
+        },
+    }
+    first, recomputed = page()
+    assert recomputed
+    assert "The quality of contingency planning." in first
+    assert "could not be" in caplog.text
+    again, recomputed = page()
+    assert recomputed  # nothing kept: drawn again, and the same
+    assert _main(again) == _main(first)
