@@ -27,7 +27,6 @@ from ..models.versions import plan_version
 from .common import back_link, chosen_authority, filter_summary, paginate, querystring_without
 from .exports import export_response
 
-
 logger = logging.getLogger(__name__)
 
 
