@@ -5,10 +5,11 @@ Chosen by measurement (README, Production; benchmarks/load/run.py on the
 CPU-bound Python (templates, ORM) and each process runs one thread's Python at
 a time, so with many threads a short page waits behind others' long ones (and
 each database query gives the lock away, to wait for it again). Measured in
-alternate runs on 6 December 2026, 4 x 2 gave the pages a p95 of 140 to 220 ms
-in the server where 2 x 8 (the previous setting) gave 360 to 680 ms, and sign-in
-150 to 250 ms against 340 to 440 ms, with the same requests per second. The
-processes share the dashboard's cache on disk (settings: DASHBOARD_CACHE_DIR).
+alternate runs on 6 December 2026, 4 x 2 gave the pages a p95 of 190 to 330 ms
+in the server where 2 x 8 (the previous setting) gave 355 to 680 ms, and sign-in
+180 to 250 ms against 340 to 440 ms, with the same requests per second. The
+processes share the dashboard's cache on disk (settings: DASHBOARD_CACHE_DIR),
+with which the pages' p95 was 140 to 220 ms.
 Each setting can be changed from the environment without editing this file.
 """
 
