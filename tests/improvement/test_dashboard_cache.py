@@ -307,6 +307,18 @@ def test_each_write_records_its_scope(action, owner, leader, write, scope):
         assert not PlanChange.objects.filter(scope=Scope.ALL).exists()
 
 
+def _cache_on_disk(settings, folder) -> None:
+    """The dashboard cached as production does (settings: DASHBOARD_CACHE_DIR), in `folder`."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "dashboard": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(folder),
+            "KEY_PREFIX": "release",
+        },
+    }
+
+
 def test_production_keeps_its_copies_on_disk_private_and_shared_by_its_processes(
     page, settings, tmp_path, action, owner, leader
 ):
@@ -316,14 +328,7 @@ def test_production_keeps_its_copies_on_disk_private_and_shared_by_its_processes
     from django.core.cache.backends import locmem
 
     folder = tmp_path / "cache" / "dashboard"
-    settings.CACHES = {
-        **settings.CACHES,
-        "dashboard": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(folder),
-            "KEY_PREFIX": "release",
-        },
-    }
+    _cache_on_disk(settings, folder)
     first, recomputed = page()
     assert recomputed
     files = list(folder.iterdir())
@@ -350,13 +355,7 @@ def test_production_keeps_its_copies_on_disk_private_and_shared_by_its_processes
 def test_a_cache_that_cannot_be_written_costs_speed_not_the_page(page, settings, tmp_path, caplog):
     blocked = tmp_path / "a-file-not-a-folder"
     blocked.write_text("")
-    settings.CACHES = {
-        **settings.CACHES,
-        "dashboard": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(blocked / "dashboard"),
-        },
-    }
+    _cache_on_disk(settings, blocked / "dashboard")
     first, recomputed = page()
     assert recomputed
     assert "The quality of contingency planning." in first
